@@ -1,0 +1,201 @@
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import F
+
+from awareness.models import (
+    CaseStudy,
+    ChainLink,
+    ChainRole,
+    Guide,
+    KeyFigure,
+    PrecautionTip,
+    Source,
+)
+
+DEFAULT_PATH = Path(settings.BASE_DIR) / "awareness" / "content"
+
+# The fields each kind reads from its file; relations are handled apart.
+FIELDS = {
+    Source: ("title", "publisher", "author", "url", "published_on", "note", "order"),
+    ChainLink: ("title", "summary", "body", "order", "last_verified"),
+    PrecautionTip: (
+        "number",
+        "title",
+        "summary",
+        "why_it_matters",
+        "what_to_do",
+        "editor_note",
+        "last_verified",
+    ),
+    CaseStudy: (
+        "number",
+        "title",
+        "summary",
+        "story",
+        "warning_signs",
+        "police_action",
+        "takeaway",
+        "last_verified",
+    ),
+    Guide: ("title", "summary", "body", "order", "last_verified"),
+}
+
+
+def digest(entry):
+    """Return a fingerprint of one item as the file describes it."""
+    text = json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the article's content from awareness/content/ into the database. "
+        "Safe to run again: unchanged items are left alone, and items staff "
+        "edited in the admin are kept unless --overwrite is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--path",
+            type=Path,
+            default=DEFAULT_PATH,
+            help="Folder holding the content files (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Replace items even where staff edited them in the admin.",
+        )
+
+    def handle(self, *, path, overwrite, verbosity, **options):
+        self.overwrite = overwrite
+        self.tally = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0}
+        if not path.is_dir():
+            raise CommandError(f"No content folder at {path}.")
+        with transaction.atomic():
+            self.load_all(path)
+        if verbosity:
+            self.stdout.write(
+                "Content: {created} created, {updated} updated, "
+                "{unchanged} unchanged, {kept} kept as edited by staff.".format(
+                    **self.tally
+                )
+            )
+
+    def load_all(self, path):
+        self.sources = {}
+        for entry in self.read(path / "sources.toml").get("source", []):
+            self.sources[entry["slug"]] = self.load(Source, entry)
+        self.links = {}
+        for entry in self.read(path / "chain.toml").get("link", []):
+            self.links[entry["slug"]] = self.load(ChainLink, entry)
+        self.tips = {}
+        for file in sorted((path / "tips").glob("*.toml")):
+            entry = self.read(file)
+            self.tips[entry["slug"]] = self.load(PrecautionTip, entry)
+        for file in sorted((path / "cases").glob("*.toml")):
+            self.load(CaseStudy, self.read(file))
+        for file in sorted((path / "guides").glob("*.toml")):
+            self.load(Guide, self.read(file))
+
+    def read(self, file):
+        try:
+            return tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CommandError(f"Missing content file {file}.") from None
+        except tomllib.TOMLDecodeError as error:
+            raise CommandError(f"{file} is not valid TOML: {error}") from None
+
+    def load(self, model, entry):
+        """Create or update one item, unless staff edited it since the last load."""
+        fingerprint = digest(entry)
+        try:
+            fields = {name: entry.get(name, "") for name in FIELDS[model]}
+            slug = entry["slug"]
+        except KeyError as error:
+            raise CommandError(f"A {model.__name__} entry lacks {error}.") from None
+        item = model.objects.filter(slug=slug).first()
+        if item is None:
+            item = model(slug=slug, **fields)
+            if model is not Source:
+                item.is_published = True
+            action = "created"
+        elif item.loaded_digest == fingerprint:
+            self.tally["unchanged"] += 1
+            return item
+        elif item.is_edited_since_load() and not self.overwrite:
+            self.stderr.write(
+                f"Kept {model._meta.verbose_name} “{slug}” as staff edited it; "
+                "run with --overwrite to replace it with the file's version."
+            )
+            self.tally["kept"] += 1
+            return item
+        else:
+            for name, value in fields.items():
+                setattr(item, name, value)
+            action = "updated"
+        item.full_clean(exclude=["sources", "tips"], validate_unique=False)
+        item.save()
+        self.load_relations(item, entry)
+        model.objects.filter(pk=item.pk).update(
+            loaded_digest=fingerprint, loaded_at=F("updated_at")
+        )
+        self.tally[action] += 1
+        return item
+
+    def load_relations(self, item, entry):
+        if isinstance(item, Source):
+            return
+        item.sources.set(self.lookup(self.sources, entry.get("sources", []), item))
+        if isinstance(item, CaseStudy):
+            item.tips.set(self.lookup(self.tips, entry.get("tips", []), item))
+            item.figures.all().delete()
+            self.create_valid(
+                KeyFigure(
+                    case_study=item,
+                    order=order,
+                    value=figure["value"],
+                    label=figure["label"],
+                    basis=figure["basis"],
+                    source=self.lookup(self.sources, [figure["source"]], item)[0],
+                )
+                for order, figure in enumerate(entry.get("figures", []), start=1)
+            )
+            item.roles.all().delete()
+            self.create_valid(
+                ChainRole(
+                    case_study=item,
+                    order=order,
+                    link=self.lookup(self.links, [role["link"]], item)[0],
+                    position=role.get("position", ""),
+                    actor=role["actor"],
+                    action=role["action"],
+                )
+                for order, role in enumerate(entry.get("roles", []), start=1)
+            )
+
+    def create_valid(self, rows):
+        rows = list(rows)
+        for row in rows:
+            try:
+                row.full_clean(exclude=["case_study", "link", "source"])
+            except ValidationError as error:
+                raise CommandError(
+                    f"“{row.case_study.slug}” has an invalid "
+                    f"{row._meta.verbose_name}: {error.messages}"
+                ) from None
+        if rows:
+            type(rows[0]).objects.bulk_create(rows)
+
+    def lookup(self, known, slugs, item):
+        missing = [slug for slug in slugs if slug not in known]
+        if missing:
+            raise CommandError(f"“{item.slug}” refers to unknown {', '.join(missing)}.")
+        return [known[slug] for slug in slugs]

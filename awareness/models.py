@@ -1,0 +1,323 @@
+from django.db import connection, models
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Loadable(models.Model):
+    """Bookkeeping for load_content, which must never overwrite staff edits.
+
+    The loader records what it last wrote and when; an item saved after
+    that was edited by someone else.
+    """
+
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
+    loaded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def is_edited_since_load(self):
+        """Return True if someone changed the item after load_content did."""
+        return self.loaded_at is not None and self.updated_at > self.loaded_at
+
+
+class Source(Loadable):
+    """A publication the site's facts come from, cited on every page."""
+
+    slug = models.SlugField(_("key"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("What this source confirms, and any caveat."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "title")
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return f"{self.publisher}: {self.title}"
+
+
+# PostgreSQL's full-text weights, in the same spirit as search_weights.
+FTS_WEIGHTS = {"title": "A", "summary": "B"}
+
+
+class ContentQuerySet(models.QuerySet):
+    def published(self):
+        """Return items visitors may see: published, and not scheduled later."""
+        return self.filter(is_published=True, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Return what this user may read: staff also preview drafts."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def search(self, terms):
+        """Return items matching every term in some field, with a rank.
+
+        Title matches weigh most, then the summary, then the body. Substring
+        matching works for any language, Chinese included; on PostgreSQL,
+        full-text search also finds other forms of a word ("leaked" for
+        "leaks") and adds its own rank.
+        """
+        weights = self.model.search_weights
+        matches = Q()
+        rank = Value(0.0)
+        for term in terms:
+            matches &= Q.create(
+                [(f"{field}__icontains", term) for field in weights], Q.OR
+            )
+            for field, weight in weights.items():
+                rank += Case(
+                    When(**{f"{field}__icontains": term}, then=Value(float(weight))),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+        queryset = self
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import (
+                SearchQuery,
+                SearchRank,
+                SearchVector,
+            )
+
+            vector = SearchVector(
+                *(
+                    SearchVector(
+                        field, weight=FTS_WEIGHTS.get(field, "D"), config="english"
+                    )
+                    for field in weights
+                )
+            )
+            query = SearchQuery(
+                " ".join(terms), search_type="websearch", config="english"
+            )
+            queryset = queryset.annotate(document=vector)
+            matches |= Q(document=query)
+            rank += SearchRank(F("document"), query) * 10
+        return queryset.filter(matches).annotate(rank=rank)
+
+
+class Content(Loadable):
+    """Fields shared by every piece of editorial content."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(
+        _("summary"), help_text=_("One or two plain sentences for lists and search.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="+", blank=True
+    )
+    last_verified = models.DateField(
+        _("last verified"),
+        help_text=_("When the facts were last checked against the sources."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("Visitors see the item from this moment once it is published."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ("order", "title")
+
+    def __str__(self):
+        return self.title
+
+    def is_public(self):
+        """Return True if visitors can see this item now."""
+        return self.is_published and self.published_at <= timezone.now()
+
+    def search_text(self):
+        """Return the searchable text after the title, for result excerpts."""
+        return "\n\n".join(
+            getattr(self, field) for field in self.search_weights if field != "title"
+        )
+
+
+class ChainLink(Content):
+    """One link of the criminal industry chain: acquisition, reselling, use."""
+
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+
+    search_weights = {"title": 10, "summary": 4, "body": 1}
+
+    class Meta(Content.Meta):
+        verbose_name = _("chain link")
+        verbose_name_plural = _("chain links")
+
+    def get_absolute_url(self):
+        return reverse("chain") + f"#{self.slug}"
+
+
+class PrecautionTip(Content):
+    number = models.PositiveSmallIntegerField(_("number"), default=1)
+    why_it_matters = models.TextField(_("why it matters"), help_text=_("Markdown."))
+    what_to_do = models.TextField(_("what to do"), help_text=_("Markdown."))
+    editor_note = models.TextField(
+        _("editor's note"),
+        blank=True,
+        help_text=_("Markdown. Say where the site departs from the source, and why."),
+    )
+
+    search_weights = {
+        "title": 10,
+        "summary": 4,
+        "why_it_matters": 1,
+        "what_to_do": 1,
+        "editor_note": 1,
+    }
+
+    class Meta(Content.Meta):
+        ordering = ("number", "title")
+        verbose_name = _("precaution tip")
+        verbose_name_plural = _("precaution tips")
+
+    def get_absolute_url(self):
+        return reverse("tip_detail", args=[self.slug])
+
+
+class CaseStudy(Content):
+    number = models.PositiveSmallIntegerField(_("number"), default=1)
+    story = models.TextField(_("story"), help_text=_("Markdown."))
+    warning_signs = models.TextField(
+        _("how victims could have noticed"), help_text=_("Markdown.")
+    )
+    police_action = models.TextField(_("what the police did"), help_text=_("Markdown."))
+    takeaway = models.TextField(_("what to take away"), help_text=_("Markdown."))
+    tips = models.ManyToManyField(
+        PrecautionTip,
+        verbose_name=_("tips that prevent it"),
+        related_name="case_studies",
+        blank=True,
+    )
+
+    search_weights = {
+        "title": 10,
+        "summary": 4,
+        "story": 1,
+        "warning_signs": 1,
+        "police_action": 1,
+        "takeaway": 1,
+    }
+
+    class Meta(Content.Meta):
+        ordering = ("number", "title")
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+
+    def get_absolute_url(self):
+        return reverse("case_study_detail", args=[self.slug])
+
+
+class ChainRoleQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Return roles from the case studies this user may read."""
+        return self.filter(case_study__in=CaseStudy.objects.visible_to(user))
+
+
+class ChainRole(models.Model):
+    """Who did what in one case, placed on the industry chain."""
+
+    class Position(models.TextChoices):
+        UPSTREAM = "upstream", _("Upstream")
+        MIDSTREAM = "midstream", _("Midstream")
+        DOWNSTREAM = "downstream", _("Downstream")
+
+    case_study = models.ForeignKey(
+        CaseStudy,
+        on_delete=models.CASCADE,
+        related_name="roles",
+        verbose_name=_("case study"),
+    )
+    link = models.ForeignKey(
+        ChainLink,
+        on_delete=models.PROTECT,
+        related_name="roles",
+        verbose_name=_("chain link"),
+    )
+    position = models.CharField(
+        _("position"), max_length=10, choices=Position.choices, blank=True
+    )
+    actor = models.CharField(_("who"), max_length=200)
+    action = models.TextField(_("what they did"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ChainRoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("order", "pk")
+        verbose_name = _("role in the chain")
+        verbose_name_plural = _("roles in the chain")
+
+    def __str__(self):
+        return f"{self.actor} ({self.link})"
+
+
+class KeyFigure(models.Model):
+    """A number from a case, with how far it has been confirmed."""
+
+    class Basis(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed by an official source")
+        ARTICLE = "article", _("According to the article")
+
+    case_study = models.ForeignKey(
+        CaseStudy,
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("case study"),
+    )
+    value = models.CharField(_("figure"), max_length=40)
+    label = models.CharField(_("what it counts"), max_length=200)
+    basis = models.CharField(
+        _("basis"), max_length=10, choices=Basis.choices, default=Basis.ARTICLE
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("source"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "pk")
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+
+    def __str__(self):
+        return f"{self.value} {self.label}"
+
+
+class Guide(Content):
+    """A practical guide, such as what to do when your information leaks."""
+
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+
+    search_weights = {"title": 10, "summary": 4, "body": 1}
+
+    class Meta(Content.Meta):
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def get_absolute_url(self):
+        return reverse("guide_detail", args=[self.slug])

@@ -1,0 +1,52 @@
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+
+from awareness.rendering import render_markdown
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def markdown(text):
+    """Render staff-written Markdown as sanitised HTML."""
+    return mark_safe(render_markdown(text or ""))
+
+
+def _plain_text(text):
+    """Return Markdown as the words a reader sees, for excerpts."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}\s|>\s?|[-*+]\s|\d+\.\s|\|)\s*", "", text)
+    return re.sub(r"\*\*|__|`|\|", " ", text)
+
+
+@register.simple_tag
+def highlight(text, terms, width=220):
+    """Return an escaped excerpt of text around the first term, terms marked."""
+    text = " ".join(_plain_text(text or "").split())
+    pattern = re.compile("|".join(re.escape(t) for t in terms if t), re.IGNORECASE)
+    match = pattern.search(text) if terms else None
+    start = 0
+    if match and match.start() > width // 2:
+        start = text.rfind(" ", 0, match.start() - width // 3) + 1
+    excerpt = text[start : start + width]
+    prefix = "… " if start else ""
+    suffix = " …" if start + width < len(text) else ""
+    if not terms:
+        return prefix + excerpt + suffix
+    parts, last = [], 0
+    for found in pattern.finditer(excerpt):
+        parts.append(escape(excerpt[last : found.start()]))
+        parts.append(f"<mark>{escape(found.group())}</mark>")
+        last = found.end()
+    parts.append(escape(excerpt[last:]))
+    return mark_safe(escape(prefix) + "".join(parts) + escape(suffix))
+
+
+@register.filter
+def verbose_name(obj):
+    """Return the model's human name, for labelling mixed search results."""
+    return capfirst(obj._meta.verbose_name)

@@ -1,0 +1,254 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
+
+from awareness.models import CaseStudy, Guide, PrecautionTip
+
+from .factories import (
+    make_case_study,
+    make_figure,
+    make_guide,
+    make_link,
+    make_role,
+    make_source,
+    make_tip,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content(db):
+    call_command("load_content", verbosity=0)
+
+
+PAGES = [
+    ("/", "Who is selling your personal information?"),
+    ("/cases/", "Trojans planted in training companies"),
+    ("/cases/training-company-trojans/", "50+"),
+    ("/cases/order-decryption/", "18"),
+    ("/cases/fake-recruitment/", "according to the article"),
+    ("/chain/", "Acquisition"),
+    ("/tips/", "Watch out for unusual calls"),
+    ("/tips/unusual-calls/", "Editor&#x27;s note"),
+    ("/guides/information-leaked/", "96110"),
+    ("/search/?q=courier", "result"),
+    ("/about/", "张天培"),
+    ("/privacy/", "Privacy notice"),
+]
+
+
+@pytest.mark.parametrize(("url", "text"), PAGES)
+def test_every_page_serves_the_articles_content(client, content, url, text):
+    response = client.get(url)
+    assertContains(response, text)
+    assertContains(response, "<title>")
+    assertContains(response, '<meta name="description" content="')
+
+
+def test_case_study_shows_every_part_of_the_case(client, content):
+    response = client.get("/cases/order-decryption/")
+    for heading in (
+        "What happened",
+        "Who did what in the chain",
+        "How it could have been noticed",
+        "What the police did",
+        "What to take away",
+        "The precautions that prevent it",
+        "Sources",
+    ):
+        assertContains(response, heading)
+    assertContains(response, "3 million")
+    assertContains(response, "https://legal.gmw.cn/2025-04/21/content_37977933.htm")
+
+
+def test_no_page_repeats_the_garbled_figures(client, content):
+    for url, _text in PAGES:
+        body = client.get(url).content.decode()
+        assert "300 suspects" not in body
+        assert "more than 0 yuan" not in body
+        assert "only 0 years" not in body
+
+
+def test_tip_lists_the_cases_it_would_have_prevented(client, content):
+    tip = PrecautionTip.objects.get(slug="never-lend-id-cards")
+    response = client.get(tip.get_absolute_url())
+    for case_study in tip.case_studies.all():
+        assertContains(response, case_study.get_absolute_url())
+
+
+def test_case_and_tip_pages_have_open_graph_tags(client, content):
+    for url in ("/cases/fake-recruitment/", "/tips/public-wifi/"):
+        response = client.get(url)
+        assertContains(response, '<meta property="og:title"')
+        assertContains(response, '<meta property="og:description"')
+        assertContains(response, '<meta property="og:url" content="http://testserver')
+
+
+def test_drafts_and_scheduled_items_are_hidden_from_visitors(client):
+    make_case_study(title="Published case", slug="published")
+    make_case_study(title="Draft case", slug="draft", is_published=False)
+    make_case_study(
+        title="Scheduled case",
+        slug="scheduled",
+        published_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    response = client.get("/cases/")
+    assertContains(response, "Published case")
+    assertNotContains(response, "Draft case")
+    assertNotContains(response, "Scheduled case")
+    assert client.get("/cases/draft/").status_code == 404
+    assert client.get("/cases/scheduled/").status_code == 404
+    assertNotContains(client.get("/search/?q=case"), "Draft case")
+
+
+def test_staff_preview_drafts_with_a_notice(staff_client):
+    make_case_study(title="Draft case", slug="draft", is_published=False)
+    response = staff_client.get("/cases/draft/")
+    assertContains(response, "Draft case")
+    assertContains(response, "this is a draft that visitors cannot see")
+    assertContains(staff_client.get("/cases/"), "Draft case")
+
+
+def test_draft_case_does_not_leak_through_a_published_tip(client):
+    tip = make_tip(slug="tip")
+    make_case_study(title="Secret draft", is_published=False, tips=[tip])
+    assertNotContains(client.get("/tips/tip/"), "Secret draft")
+
+
+def test_draft_case_does_not_leak_through_the_chain_page(client):
+    link = make_link(title="Acquisition")
+    draft = make_case_study(title="Secret draft", is_published=False)
+    make_role(case_study=draft, link=link, actor="Hidden actor")
+    response = client.get("/chain/")
+    assertNotContains(response, "Hidden actor")
+    assertNotContains(response, "Secret draft")
+
+
+def test_unknown_slug_gives_the_sites_own_404(client):
+    response = client.get("/cases/no-such-case/")
+    assert response.status_code == 404
+    assertTemplateUsed(response, "404.html")
+    assertContains(response, "Page not found", status_code=404)
+
+
+def test_pages_only_answer_get(client, content):
+    assert client.post("/").status_code == 405
+    assert client.post("/search/", {"q": "x"}).status_code == 405
+
+
+def test_reading_the_site_sets_no_cookies(client, content):
+    for url, _text in PAGES:
+        assert not client.get(url).cookies, url
+
+
+def test_server_error_page_stands_alone(client, settings):
+    settings.DEBUG = False
+    response = Client(raise_request_exception=False).get("/no-such-page-at-all/")
+    assert response.status_code == 404
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+    assert "<style>" in html
+
+
+def test_favicon_redirects_to_the_static_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+
+
+def _build_site(count):
+    source = make_source()
+    link = make_link(slug="acquisition")
+    tips = [make_tip(number=n) for n in range(1, 6)]
+    make_guide(slug="information-leaked")
+    for n in range(count):
+        case_study = make_case_study(
+            number=n, tips=tips[:2], sources=[source], story=f"Story {n} courier."
+        )
+        make_role(case_study=case_study, link=link)
+        make_figure(case_study=case_study, source=source)
+    return CaseStudy.objects.first(), tips[0]
+
+
+PAGE_QUERIES = [
+    ("/", 3),
+    ("/cases/", 1),
+    ("case", 5),
+    ("/chain/", 4),
+    ("/tips/", 1),
+    ("tip", 3),
+    ("/guides/information-leaked/", 2),
+    ("/search/?q=courier", 4),
+    ("/about/", 1),
+    ("/privacy/", 0),
+]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize(("url", "queries"), PAGE_QUERIES)
+def test_query_count_does_not_grow_with_content(
+    client, django_assert_num_queries, count, url, queries
+):
+    case_study, tip = _build_site(count)
+    url = {"case": case_study.get_absolute_url(), "tip": tip.get_absolute_url()}.get(
+        url, url
+    )
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_search_finds_words_in_titles_and_bodies(client):
+    make_case_study(title="Order decryption", story="Courier insiders unmasked orders.")
+    make_tip(title="Keep courier slips safe", what_to_do="Shred them.")
+    make_guide(title="If it leaked", body="Report harassing calls to 12321.")
+    response = client.get("/search/?q=courier")
+    assertContains(response, "2 results")
+    assertContains(response, "<mark>courier</mark>", html=False)
+    assertContains(client.get("/search/?q=12321"), "If it leaked")
+
+
+def test_search_ranks_title_matches_first(client):
+    make_case_study(title="Fake recruitment", story="Wifi is mentioned in passing.")
+    make_tip(title="Be careful with public WiFi")
+    body = client.get("/search/?q=wifi").content.decode()
+    assert body.index("Be careful with public") < body.index("Fake recruitment")
+
+
+def test_empty_search_result_helps(client, content):
+    response = client.get("/search/?q=zzzzqqq")
+    assertContains(response, "0 results")
+    assertContains(response, "Nothing matched")
+    assertContains(response, "/tips/")
+
+
+def test_search_escapes_the_query(client):
+    response = client.get("/search/", {"q": '<script>alert("x")</script>'})
+    assert response.status_code == 200
+    assertNotContains(response, "<script>alert", html=False)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "a" * 5000, "\x00", "%", "_", "' OR 1=1 --", "快递 单据"]
+)
+def test_search_never_fails_on_odd_input(client, query):
+    make_tip(title="Keep 快递 slips", what_to_do="100% of slips.")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_search_without_a_query_shows_only_the_form(client):
+    response = client.get("/search/")
+    assertContains(response, 'name="q"')
+    assertNotContains(response, "results for")
+
+
+def test_leak_guide_is_searchable(client, content):
+    assert Guide.objects.filter(slug="information-leaked").exists()
+    assertContains(client.get("/search/?q=96110"), "/guides/information-leaked/")

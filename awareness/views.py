@@ -1,0 +1,128 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
+
+from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
+
+# Bounds keep a pasted essay from becoming a query with hundreds of clauses.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_TERMS = 8
+
+
+@require_GET
+def home(request):
+    return render(
+        request,
+        "awareness/home.html",
+        {
+            "case_studies": CaseStudy.objects.visible_to(request.user),
+            "tips": PrecautionTip.objects.visible_to(request.user),
+            "links": ChainLink.objects.visible_to(request.user),
+        },
+    )
+
+
+@require_GET
+def case_study_list(request):
+    return render(
+        request,
+        "awareness/casestudy_list.html",
+        {"case_studies": CaseStudy.objects.visible_to(request.user)},
+    )
+
+
+@require_GET
+def case_study_detail(request, slug):
+    case_study = get_object_or_404(
+        CaseStudy.objects.visible_to(request.user).prefetch_related(
+            "sources",
+            "figures",
+            Prefetch("roles", queryset=ChainRole.objects.select_related("link")),
+            Prefetch("tips", queryset=PrecautionTip.objects.visible_to(request.user)),
+        ),
+        slug=slug,
+    )
+    return render(
+        request, "awareness/casestudy_detail.html", {"case_study": case_study}
+    )
+
+
+@require_GET
+def chain(request):
+    roles = ChainRole.objects.visible_to(request.user).select_related("case_study")
+    return render(
+        request,
+        "awareness/chain.html",
+        {
+            "links": ChainLink.objects.visible_to(request.user).prefetch_related(
+                Prefetch("roles", queryset=roles)
+            ),
+            "case_studies": CaseStudy.objects.visible_to(request.user).prefetch_related(
+                Prefetch("roles", queryset=ChainRole.objects.select_related("link"))
+            ),
+        },
+    )
+
+
+@require_GET
+def tip_list(request):
+    return render(
+        request,
+        "awareness/precautiontip_list.html",
+        {"tips": PrecautionTip.objects.visible_to(request.user)},
+    )
+
+
+@require_GET
+def tip_detail(request, slug):
+    tip = get_object_or_404(
+        PrecautionTip.objects.visible_to(request.user).prefetch_related(
+            "sources",
+            Prefetch(
+                "case_studies", queryset=CaseStudy.objects.visible_to(request.user)
+            ),
+        ),
+        slug=slug,
+    )
+    return render(request, "awareness/precautiontip_detail.html", {"tip": tip})
+
+
+@require_GET
+def guide_detail(request, slug):
+    guide = get_object_or_404(
+        Guide.objects.visible_to(request.user).prefetch_related("sources"), slug=slug
+    )
+    return render(request, "awareness/guide_detail.html", {"guide": guide})
+
+
+@require_GET
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    terms = list(dict.fromkeys(query.split()))[:SEARCH_MAX_TERMS]
+    results = []
+    if terms:
+        for model in (CaseStudy, PrecautionTip, Guide, ChainLink):
+            results += model.objects.visible_to(request.user).search(terms)
+        results.sort(key=lambda item: -item.rank)
+    return render(
+        request,
+        "awareness/search.html",
+        {"query": query, "terms": terms, "results": results},
+    )
+
+
+@require_GET
+def about(request):
+    return render(request, "awareness/about.html", {"sources": Source.objects.all()})
+
+
+@require_GET
+def privacy(request):
+    return render(request, "awareness/privacy.html")
+
+
+@require_GET
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
+    return redirect(static("img/favicon.svg"), permanent=True)

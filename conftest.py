@@ -1,0 +1,25 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Real hashers are slow on purpose; tests only need them to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    staff = django_user_model.objects.create_user(
+        username="editor", password="a-long-test-password", is_staff=True
+    )
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    admin = django_user_model.objects.create_superuser(
+        username="admin", password="a-long-test-password"
+    )
+    client.force_login(admin)
+    return client
