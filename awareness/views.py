@@ -50,7 +50,11 @@ def case_study_detail(request, slug):
 
 @require_GET
 def chain(request):
-    roles = ChainRole.objects.visible_to(request.user).select_related("case_study")
+    roles = (
+        ChainRole.objects.visible_to(request.user)
+        .select_related("case_study")
+        .order_by("case_study__number", "order")
+    )
     return render(
         request,
         "awareness/chain.html",
@@ -98,7 +102,10 @@ def guide_detail(request, slug):
 
 @require_GET
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    # Control characters (NUL above all) are never words, and PostgreSQL
+    # refuses them outright.
+    text = "".join(ch if ch.isprintable() else " " for ch in request.GET.get("q", ""))
+    query = " ".join(text.split())[:SEARCH_MAX_LENGTH]
     terms = list(dict.fromkeys(query.split()))[:SEARCH_MAX_TERMS]
     results = []
     if terms:

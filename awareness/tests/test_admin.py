@@ -19,7 +19,7 @@ def _url(model, view, *args):
 def test_changelist_add_and_search_pages_work(superuser_client, model):
     assert superuser_client.get(_url(model, "changelist")).status_code == 200
     assert superuser_client.get(_url(model, "add")).status_code == 200
-    for query in ("courier", "'\"%_\\", "快递"):
+    for query in ("courier", "'\"%_\\", "快递", "nul\x00byte"):
         response = superuser_client.get(_url(model, "changelist"), {"q": query})
         assert response.status_code == 200
 

@@ -116,11 +116,15 @@ class Command(BaseCommand):
     def load(self, model, entry):
         """Create or update one item, unless staff edited it since the last load."""
         fingerprint = digest(entry)
-        try:
-            fields = {name: entry.get(name, "") for name in FIELDS[model]}
-            slug = entry["slug"]
-        except KeyError as error:
-            raise CommandError(f"A {model.__name__} entry lacks {error}.") from None
+        if "slug" not in entry:
+            raise CommandError(f"A {model._meta.verbose_name} entry lacks a slug.")
+        slug = entry["slug"]
+        # A field the file leaves out takes the model's default, so that
+        # removing a line from a file clears it in the database too.
+        fields = {
+            name: entry.get(name, model._meta.get_field(name).get_default())
+            for name in FIELDS[model]
+        }
         item = model.objects.filter(slug=slug).first()
         if item is None:
             item = model(slug=slug, **fields)
