@@ -32,9 +32,12 @@ def highlight(text, terms, width=220):
     start = 0
     if match and match.start() > width // 2:
         start = text.rfind(" ", 0, match.start() - width // 3) + 1
-    excerpt = text[start : start + width]
+    end = start + width
+    if end < len(text):
+        end = max(text.rfind(" ", start, end), start + width // 2)
+    excerpt = text[start:end]
     prefix = "… " if start else ""
-    suffix = " …" if start + width < len(text) else ""
+    suffix = " …" if end < len(text) else ""
     if not terms:
         return prefix + excerpt + suffix
     parts, last = [], 0

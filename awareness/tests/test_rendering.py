@@ -63,3 +63,9 @@ def test_highlight_strips_markdown_syntax():
     assert highlight("### Steps\n\n**Call** [110](https://example.org)", []) == (
         "Steps Call 110"
     )
+
+
+def test_highlight_cuts_excerpts_between_words():
+    text = " ".join(["information"] * 100)
+    html = highlight(text, ["information"], 100)
+    assert html.endswith("</mark> …")
