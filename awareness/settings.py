@@ -30,7 +30,7 @@ def _local_secret_key():
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG:
+    if DEBUG or os.environ.get("DJANGO_LOCAL_SECRET_KEY") == "1":
         SECRET_KEY = _local_secret_key()
     elif TESTING:
         SECRET_KEY = "insecure-key-for-the-test-suite-only"

@@ -252,3 +252,18 @@ def test_search_without_a_query_shows_only_the_form(client):
 def test_leak_guide_is_searchable(client, content):
     assert Guide.objects.filter(slug="information-leaked").exists()
     assertContains(client.get("/search/?q=96110"), "/guides/information-leaked/")
+
+
+def test_case_pages_credit_the_article_in_full(client, content):
+    response = client.get("/cases/training-company-trojans/")
+    for credit in ("People&#x27;s Daily", "Rule of Law Focus", "张天培", "李强"):
+        assertContains(response, credit)
+    assertContains(response, 'datetime="2025-04-21"')
+
+
+def test_leak_guide_names_the_real_channels_and_rights(client, content):
+    response = client.get("/guides/information-leaked/")
+    for text in ("110", "96110", "12321", "National Anti-Fraud Center", "evidence"):
+        assertContains(response, text)
+    for right in ("see and copy", "corrected", "deleted", "explained"):
+        assertContains(response, right)
