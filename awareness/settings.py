@@ -47,6 +47,7 @@ ALLOWED_HOSTS = [
 
 INSTALLED_APPS = [
     "awareness",
+    "quizzes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

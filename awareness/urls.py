@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     path("favicon.ico", views.favicon),
+    path("", include("quizzes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from awareness.models import (
     PrecautionTip,
     Source,
 )
+from quizzes.models import Choice, Question, Quiz
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "awareness" / "content"
 
@@ -45,7 +46,19 @@ FIELDS = {
         "last_verified",
     ),
     Guide: ("title", "summary", "body", "order", "last_verified"),
+    Quiz: (
+        "title",
+        "summary",
+        "order",
+        "feedback",
+        "pass_mark",
+        "shuffle_questions",
+        "shuffle_choices",
+        "draw",
+        "last_verified",
+    ),
 }
+QUESTION_FIELDS = ("kind", "topic", "prompt", "channel", "sender", "body", "is_scam")
 
 
 def digest(entry):
@@ -100,10 +113,14 @@ class Command(BaseCommand):
         for file in sorted((path / "tips").glob("*.toml")):
             entry = self.read(file)
             self.tips[entry["slug"]] = self.load(PrecautionTip, entry)
+        self.cases = {}
         for file in sorted((path / "cases").glob("*.toml")):
-            self.load(CaseStudy, self.read(file))
+            entry = self.read(file)
+            self.cases[entry["slug"]] = self.load(CaseStudy, entry)
         for file in sorted((path / "guides").glob("*.toml")):
             self.load(Guide, self.read(file))
+        for file in sorted((path / "quizzes").glob("*.toml")):
+            self.load(Quiz, self.read(file))
 
     def read(self, file):
         try:
@@ -158,6 +175,8 @@ class Command(BaseCommand):
         if isinstance(item, Source):
             return
         item.sources.set(self.lookup(self.sources, entry.get("sources", []), item))
+        if isinstance(item, Quiz):
+            self.load_questions(item, entry.get("questions", []))
         if isinstance(item, CaseStudy):
             item.tips.set(self.lookup(self.tips, entry.get("tips", []), item))
             item.figures.all().delete()
@@ -184,6 +203,69 @@ class Command(BaseCommand):
                 )
                 for order, role in enumerate(entry.get("roles", []), start=1)
             )
+
+    def load_questions(self, quiz, entries):
+        """Update the quiz's questions in place, keeping learners' answers.
+
+        Questions and options that learners have answered are never deleted,
+        so no attempt loses what it recorded.
+        """
+        keys = []
+        for order, entry in enumerate(entries, start=1):
+            key = entry.get("key")
+            if not key:
+                raise CommandError(f"A question in “{quiz.slug}” lacks a key.")
+            keys.append(key)
+            fields = {
+                name: entry.get(name, Question._meta.get_field(name).get_default())
+                for name in QUESTION_FIELDS
+            }
+            if fields["kind"] == Question.Kind.RED_FLAGS:
+                fields["body"] = "".join(c["text"] for c in entry.get("choices", []))
+            fields.update(
+                quiz=quiz,
+                order=order,
+                explanation=entry.get("explanation", ""),
+                case_study=self.optional(self.cases, entry.get("case_study"), quiz),
+                tip=self.optional(self.tips, entry.get("tip"), quiz),
+                source=self.lookup(self.sources, [entry.get("source", "")], quiz)[0],
+            )
+            question = Question.objects.filter(key=key).first() or Question(key=key)
+            for name, value in fields.items():
+                setattr(question, name, value)
+            self.validate(question, quiz, exclude=["quiz", "source"])
+            question.save()
+            self.load_choices(question, quiz, entry.get("choices", []))
+        Question.objects.filter(quiz=quiz, answers__isnull=True).exclude(
+            key__in=keys
+        ).delete()
+
+    def load_choices(self, question, quiz, entries):
+        existing = list(question.choices.all())
+        for order, entry in enumerate(entries, start=1):
+            choice = existing[order - 1] if order <= len(existing) else Choice()
+            choice.question = question
+            choice.order = order
+            choice.text = entry.get("text", "")
+            choice.is_correct = bool(entry.get("correct", False))
+            choice.explanation = entry.get("explanation", "")
+            self.validate(choice, quiz, exclude=["question"])
+            choice.save()
+        Choice.objects.filter(
+            question=question, order__gt=len(entries), answers__isnull=True
+        ).delete()
+
+    def validate(self, row, quiz, exclude):
+        try:
+            row.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as error:
+            raise CommandError(
+                f"“{quiz.slug}” has an invalid {row._meta.verbose_name}: "
+                f"{error.messages}"
+            ) from None
+
+    def optional(self, known, slug, item):
+        return self.lookup(known, [slug], item)[0] if slug else None
 
     def create_valid(self, rows):
         rows = list(rows)

@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AnswerForm(forms.Form):
+    """The learner's answer to one question, in this attempt's option order.
+
+    Option values are the options' random keys, so nothing in the page
+    hints at the answer.
+    """
+
+    def __init__(self, question, choices, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.by_key = {choice.key: choice for choice in choices}
+        options = [(choice.key, choice.text) for choice in choices]
+        if question.allows_many:
+            self.fields["choice"] = forms.MultipleChoiceField(
+                choices=options,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        else:
+            self.fields["choice"] = forms.ChoiceField(
+                choices=options,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose an answer before you continue.")},
+            )
+        self.fields["choice"].error_messages["invalid_choice"] = _(
+            "That option is not part of this question. Choose one of the options shown."
+        )
+
+    def selected_choices(self):
+        value = self.cleaned_data["choice"]
+        keys = value if isinstance(value, list) else [value]
+        return [self.by_key[key] for key in dict.fromkeys(keys)]

@@ -1,0 +1,390 @@
+import random
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from awareness.models import CaseStudy, ContentQuerySet, Loadable, PrecautionTip, Source
+
+
+def new_choice_key():
+    # Option values in forms: random, so that no value hints at the answer.
+    return secrets.token_urlsafe(9)
+
+
+class Quiz(Loadable):
+    class Feedback(models.TextChoices):
+        IMMEDIATE = "immediate", _("After each answer")
+        END = "end", _("At the end")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    feedback = models.CharField(
+        _("feedback"),
+        max_length=10,
+        choices=Feedback.choices,
+        default=Feedback.IMMEDIATE,
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=70,
+        help_text=_("The score needed to pass, in percent."),
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
+    shuffle_choices = models.BooleanField(_("shuffle options"), default=True)
+    draw = models.PositiveSmallIntegerField(
+        _("questions drawn"),
+        default=0,
+        help_text=_("How many questions each attempt draws at random; 0 for all."),
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="+", blank=True
+    )
+    last_verified = models.DateField(_("last verified"))
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("publish at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("order", "title")
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quizzes:quiz_detail", args=[self.slug])
+
+    def is_public(self):
+        return self.is_published and self.published_at <= timezone.now()
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        TRUE_FALSE = "true_false", _("True or false")
+        MULTIPLE = "multiple", _("Select all that apply")
+        SCAM_OR_LEGIT = "scam_or_legit", _("Scam or legit?")
+        RED_FLAGS = "red_flags", _("Spot the red flags")
+
+    class Topic(models.TextChoices):
+        CALLS = "calls", _("Suspicious calls and messages")
+        DOCUMENTS = "documents", _("Documents and accounts")
+        SHOPPING = "shopping", _("Online shopping and couriers")
+        JOBS = "jobs", _("Jobs and the workplace")
+        RESPONSE = "response", _("What to do after a leak")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Text message")
+        CALL = "call", _("Phone call")
+        CHAT = "chat", _("Chat message")
+        EMAIL = "email", _("E-mail")
+        JOB_POST = "job_post", _("Job posting")
+        COURIER_SLIP = "courier_slip", _("Courier slip")
+
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz")
+    )
+    key = models.SlugField(_("key"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
+    prompt = models.TextField(_("question"))
+    channel = models.CharField(
+        _("channel"), max_length=15, choices=Channel.choices, blank=True
+    )
+    sender = models.CharField(_("sender"), max_length=200, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    is_scam = models.BooleanField(
+        _("is a scam"), null=True, blank=True, help_text=_("For scam-or-legit items.")
+    )
+    explanation = models.TextField(_("explanation"), help_text=_("Markdown."))
+    case_study = models.ForeignKey(
+        CaseStudy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("case study it teaches"),
+    )
+    tip = models.ForeignKey(
+        PrecautionTip,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("tip it teaches"),
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("source"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "pk")
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.prompt[:80]
+
+    @property
+    def is_mock(self):
+        return self.kind in (self.Kind.SCAM_OR_LEGIT, self.Kind.RED_FLAGS)
+
+    @property
+    def allows_many(self):
+        return self.kind in (self.Kind.MULTIPLE, self.Kind.RED_FLAGS)
+
+    def grade(self, selected):
+        """Return the mark (0 to 1) for the selected choices of this question.
+
+        Select-all and red-flag questions give partial credit that punishes
+        guessing: (right picks - wrong picks) / right options, never below 0.
+        """
+        choices = list(self.choices.all())
+        right = {c.pk for c in choices if c.is_correct}
+        picked = {c.pk for c in selected}
+        if not self.allows_many:
+            return 1.0 if picked and picked <= right and len(picked) == 1 else 0.0
+        if not right:
+            return 0.0
+        hits = len(picked & right)
+        wrong = len(picked - right)
+        return max(0.0, (hits - wrong) / len(right))
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="choices",
+        verbose_name=_("question"),
+    )
+    key = models.CharField(
+        max_length=16, unique=True, default=new_choice_key, editable=False
+    )
+    text = models.TextField(_("text"))
+    is_correct = models.BooleanField(
+        _("correct"), default=False, help_text=_("For red-flag questions: a red flag.")
+    )
+    explanation = models.TextField(_("explanation"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ("order", "pk")
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_learner(self, user, learner_key):
+        """Return the attempts of a signed-in user or an anonymous session."""
+        if user.is_authenticated:
+            return self.filter(user=user)
+        if not learner_key:
+            return self.none()
+        return self.filter(user=None, learner_key=learner_key)
+
+    def unfinished(self):
+        return self.filter(completed_at__isnull=True)
+
+    def finished(self):
+        return self.filter(completed_at__isnull=False)
+
+    def start(self, *, quiz, user, learner_key, language=""):
+        """Start an attempt, drawing and ordering its questions once for good.
+
+        The drawn order is stored as one answer row per question, so refresh
+        and the back button always show the same thing.
+        """
+        seed = secrets.randbelow(2**31)
+        questions = list(quiz.questions.all())
+        rng = random.Random(seed)
+        if quiz.draw and quiz.draw < len(questions):
+            questions = rng.sample(questions, quiz.draw)
+        elif quiz.shuffle_questions:
+            rng.shuffle(questions)
+        with transaction.atomic():
+            attempt = self.create(
+                quiz=quiz,
+                user=user if user.is_authenticated else None,
+                learner_key=learner_key,
+                seed=seed,
+                language=language,
+            )
+            Answer.objects.bulk_create(
+                Answer(attempt=attempt, question=question, position=position)
+                for position, question in enumerate(questions, start=1)
+            )
+        return attempt
+
+    def claim(self, *, learner_key, user):
+        """Give a session's anonymous attempts to the account it signed in to."""
+        if not learner_key:
+            return 0
+        return self.filter(user=None, learner_key=learner_key).update(user=user)
+
+
+class Attempt(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attempts",
+        verbose_name=_("learner"),
+    )
+    # A random token kept in the session: anonymous progress without a name.
+    learner_key = models.CharField(max_length=64, blank=True, db_index=True)
+    seed = models.PositiveIntegerField(editable=False)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    score = models.FloatField(
+        _("score (%)"), null=True, blank=True, help_text=_("Set when finished.")
+    )
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-started_at",)
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+
+    def __str__(self):
+        return f"{self.quiz} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("quizzes:attempt_detail", args=[self.public_id])
+
+    @property
+    def is_finished(self):
+        return self.completed_at is not None
+
+    def passed(self):
+        """Return True if the finished attempt reached the quiz's pass mark."""
+        return self.score is not None and self.score >= self.quiz.pass_mark
+
+    def shuffled_choices(self, question):
+        """Return the question's options in this attempt's stable order."""
+        choices = list(question.choices.all())
+        fixed = question.kind in (
+            Question.Kind.TRUE_FALSE,
+            Question.Kind.SCAM_OR_LEGIT,
+            Question.Kind.RED_FLAGS,
+        )
+        if self.quiz.shuffle_choices and not fixed:
+            random.Random(f"{self.seed}-{question.pk}").shuffle(choices)
+        return choices
+
+    def finish(self):
+        """Score and close the attempt; return False if it was closed already.
+
+        The conditional update makes a double click or a second tab finish
+        the attempt once.
+        """
+        totals = self.answers.aggregate(
+            marks=Sum("mark", default=0.0),
+            count=Count("pk"),
+            unanswered=Count("pk", filter=Q(answered_at__isnull=True)),
+        )
+        if totals["unanswered"]:
+            return False
+        score = (
+            round(100 * totals["marks"] / totals["count"], 1) if totals["count"] else 0
+        )
+        now = timezone.now()
+        closed = Attempt.objects.filter(pk=self.pk, completed_at__isnull=True).update(
+            completed_at=now, score=score
+        )
+        if closed:
+            self.completed_at, self.score = now, score
+        return bool(closed)
+
+
+class Answer(models.Model):
+    """One drawn question of an attempt, and the learner's answer once given."""
+
+    attempt = models.ForeignKey(
+        Attempt,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("attempt"),
+    )
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("question"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    choices = models.ManyToManyField(
+        Choice, related_name="answers", blank=True, verbose_name=_("options chosen")
+    )
+    mark = models.FloatField(_("mark"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("position",)
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("attempt", "question"), name="one_answer_per_question"
+            ),
+            models.UniqueConstraint(
+                fields=("attempt", "position"), name="one_question_per_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} #{self.position}"
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
+
+    @property
+    def is_correct(self):
+        return self.mark == 1.0
+
+    def record(self, choices):
+        """Record the learner's choices once; return False if already answered.
+
+        Only the first of two racing submissions passes the conditional
+        update, so an answer is never counted twice.
+        """
+        mark = self.question.grade(choices)
+        now = timezone.now()
+        with transaction.atomic():
+            recorded = Answer.objects.filter(
+                pk=self.pk, answered_at__isnull=True
+            ).update(mark=mark, answered_at=now)
+            if recorded:
+                Answer.choices.through.objects.bulk_create(
+                    Answer.choices.through(answer_id=self.pk, choice_id=choice.pk)
+                    for choice in choices
+                )
+        if recorded:
+            self.mark, self.answered_at = mark, now
+        return bool(recorded)

@@ -1,0 +1,62 @@
+from dataclasses import dataclass
+from statistics import NormalDist
+
+_z = NormalDist().inv_cdf
+
+
+@dataclass(frozen=True)
+class Discernment:
+    """How well a learner tells scams from legitimate messages.
+
+    "Scam" is the signal: a hit is a scam called a scam, a false alarm a
+    legitimate message called a scam.
+    """
+
+    hits: int
+    scams: int
+    false_alarms: int
+    legits: int
+
+    def _rates(self):
+        # The log-linear correction keeps rates of 0 and 1 finite under z.
+        return (
+            (self.hits + 0.5) / (self.scams + 1),
+            (self.false_alarms + 0.5) / (self.legits + 1),
+        )
+
+    @property
+    def sensitivity(self):
+        """Return d′ = z(H) − z(FA): higher tells scams from real ones better."""
+        hit_rate, false_alarm_rate = self._rates()
+        return _z(hit_rate) - _z(false_alarm_rate)
+
+    @property
+    def bias(self):
+        """Return c = −(z(H) + z(FA)) / 2: above 0 trusting, below 0 suspicious."""
+        hit_rate, false_alarm_rate = self._rates()
+        return -(_z(hit_rate) + _z(false_alarm_rate)) / 2
+
+    @property
+    def misses(self):
+        return self.scams - self.hits
+
+
+def discernment(answers):
+    """Return the Discernment over answered scam-or-legit answers, or None."""
+    hits = scams = false_alarms = legits = 0
+    for answer in answers:
+        question = answer.question
+        if question.kind != question.Kind.SCAM_OR_LEGIT or not answer.is_answered:
+            continue
+        # The learner said "scam" when their verdict agrees with a scam item,
+        # or disagrees with a legitimate one.
+        said_scam = answer.is_correct == question.is_scam
+        if question.is_scam:
+            scams += 1
+            hits += said_scam
+        else:
+            legits += 1
+            false_alarms += said_scam
+    if not scams and not legits:
+        return None
+    return Discernment(hits, scams, false_alarms, legits)

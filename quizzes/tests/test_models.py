@@ -1,0 +1,144 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from quizzes.models import Attempt
+
+from .factories import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+ALL = (("A", True), ("B", True), ("C", False), ("D", False))
+
+
+def pick(question, *texts):
+    return [c for c in question.choices.all() if c.text in texts]
+
+
+@pytest.mark.parametrize(
+    ("picked", "mark"),
+    [((), 0.0), (("Right",), 1.0), (("Wrong",), 0.0), (("Right", "Wrong"), 0.0)],
+)
+def test_single_choice_needs_exactly_the_right_option(picked, mark):
+    question = make_question(make_quiz())
+    assert question.grade(pick(question, *picked)) == mark
+
+
+@pytest.mark.parametrize(
+    ("picked", "mark"),
+    [
+        ((), 0.0),
+        (("A",), 0.5),
+        (("A", "B"), 1.0),
+        (("A", "B", "C"), 0.5),
+        (("A", "B", "C", "D"), 0.0),
+        (("A", "C", "D"), 0.0),
+        (("C",), 0.0),
+    ],
+)
+@pytest.mark.parametrize("kind", ["multiple", "red_flags"])
+def test_partial_credit_punishes_selecting_everything(kind, picked, mark):
+    question = make_question(make_quiz(), kind=kind, choices=ALL)
+    assert question.grade(pick(question, *picked)) == mark
+
+
+def test_a_choice_from_another_question_earns_nothing():
+    quiz = make_quiz()
+    question = make_question(quiz)
+    other = make_question(quiz)
+    assert question.grade(pick(other, "Right")) == 0.0
+
+
+def test_scam_or_legit_is_graded_on_the_verdict():
+    question = make_question(make_quiz(), kind="scam_or_legit", is_scam=False)
+    assert question.grade(pick(question, "Legit")) == 1.0
+    assert question.grade(pick(question, "Scam")) == 0.0
+
+
+def _start(quiz, key="learner-1"):
+    return Attempt.objects.start(quiz=quiz, user=AnonymousUser(), learner_key=key)
+
+
+def test_start_stores_every_question_once_in_order():
+    quiz = make_quiz()
+    questions = [make_question(quiz) for _ in range(4)]
+    attempt = _start(quiz)
+    assert [a.question for a in attempt.answers.all()] == questions
+    assert [a.position for a in attempt.answers.all()] == [1, 2, 3, 4]
+
+
+def test_start_draws_a_random_subset_when_asked():
+    quiz = make_quiz(draw=3)
+    questions = {make_question(quiz) for _ in range(6)}
+    attempt = _start(quiz)
+    drawn = [a.question for a in attempt.answers.all()]
+    assert len(drawn) == len(set(drawn)) == 3
+    assert set(drawn) <= questions
+
+
+def test_shuffled_order_is_stable_for_an_attempt():
+    quiz = make_quiz(shuffle_questions=True, shuffle_choices=True)
+    for _ in range(5):
+        make_question(quiz, kind="multiple", choices=ALL)
+    attempt = _start(quiz)
+    question = attempt.answers.first().question
+    first = attempt.shuffled_choices(question)
+    again = Attempt.objects.get(pk=attempt.pk).shuffled_choices(question)
+    assert first == again
+    assert sorted(c.pk for c in first) == sorted(c.pk for c in question.choices.all())
+
+
+def test_true_false_and_verdict_options_are_never_shuffled():
+    quiz = make_quiz(shuffle_choices=True)
+    question = make_question(
+        quiz, kind="true_false", choices=(("True", 1), ("False", 0))
+    )
+    attempt = _start(quiz)
+    assert [c.text for c in attempt.shuffled_choices(question)] == ["True", "False"]
+
+
+def test_an_answer_is_recorded_once():
+    quiz = make_quiz()
+    question = make_question(quiz)
+    answer = _start(quiz).answers.get()
+    assert answer.record(pick(question, "Right"))
+    stale = type(answer).objects.get(pk=answer.pk)
+    stale.answered_at = None  # as a second request that read it earlier
+    assert not stale.record(pick(question, "Wrong"))
+    answer.refresh_from_db()
+    assert answer.mark == 1.0
+    assert [c.text for c in answer.choices.all()] == ["Right"]
+
+
+def test_finish_scores_once_and_only_when_all_answered():
+    quiz = make_quiz(pass_mark=50)
+    first, second = make_question(quiz), make_question(quiz)
+    attempt = _start(quiz)
+    answers = list(attempt.answers.all())
+    answers[0].record(pick(first, "Right"))
+    assert not attempt.finish()
+    answers[1].record(pick(second, "Wrong"))
+    assert attempt.finish()
+    assert not Attempt.objects.get(pk=attempt.pk).finish()
+    attempt.refresh_from_db()
+    assert attempt.score == 50.0
+    assert attempt.passed()
+
+
+def test_claim_gives_anonymous_attempts_to_the_account(django_user_model):
+    quiz = make_quiz()
+    make_question(quiz)
+    mine, theirs = _start(quiz, "mine"), _start(quiz, "theirs")
+    user = django_user_model.objects.create_user("learner", password="x")
+    assert Attempt.objects.claim(learner_key="mine", user=user) == 1
+    assert list(Attempt.objects.for_learner(user, "")) == [mine]
+    assert list(Attempt.objects.for_learner(AnonymousUser(), "theirs")) == [theirs]
+    assert not Attempt.objects.for_learner(AnonymousUser(), "").exists()
+
+
+def test_question_kinds_know_their_inputs():
+    quiz = make_quiz()
+    assert make_question(quiz, kind="multiple").allows_many
+    assert not make_question(quiz, kind="single").allows_many
+    assert make_question(quiz, kind="scam_or_legit").is_mock
+    red_flags = make_question(quiz, kind="red_flags")
+    assert red_flags.is_mock and red_flags.allows_many

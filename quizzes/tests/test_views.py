@@ -1,0 +1,323 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from quizzes.models import Answer, Attempt
+
+from .factories import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+FLAGS = (
+    ("Dear customer, ", False),
+    ("tap http://refund.example ", True),
+    ("and enter your SMS code", True),
+    (" today.", False),
+)
+
+
+@pytest.fixture
+def quiz():
+    quiz = make_quiz(slug="calls", pass_mark=60)
+    make_question(quiz, prompt="Who calls from +?")
+    make_question(
+        quiz,
+        kind="multiple",
+        prompt="Pick the red flags",
+        choices=(("Link", True), ("Code", True), ("Greeting", False)),
+    )
+    make_question(
+        quiz,
+        kind="scam_or_legit",
+        is_scam=False,
+        prompt="Scam or legit?",
+        body="This is 96110, the anti-fraud line.",
+    )
+    make_question(
+        quiz, kind="red_flags", prompt="Mark the warning signs", choices=FLAGS
+    )
+    return quiz
+
+
+def start(client, quiz):
+    response = client.post(f"/quizzes/{quiz.slug}/start/")
+    attempt = Attempt.objects.latest("started_at")
+    assertRedirects(response, f"/attempts/{attempt.public_id}/1/")
+    return attempt
+
+
+def keys(client, attempt, position, *texts):
+    answer = attempt.answers.get(position=position)
+    return [c.key for c in answer.question.choices.all() if c.text in texts]
+
+
+def answer(client, attempt, position, *texts):
+    return client.post(
+        f"/attempts/{attempt.public_id}/{position}/answer/",
+        {"choice": keys(client, attempt, position, *texts)},
+    )
+
+
+def test_a_learner_takes_a_quiz_from_start_to_result(client, quiz):
+    attempt = start(client, quiz)
+    response = client.get(f"/attempts/{attempt.public_id}/1/")
+    assertContains(response, "Question 1 of 4")
+    assertContains(response, '<progress class="quiz__progress" max="4" value="1"')
+
+    response = answer(client, attempt, 1, "Right")
+    assertRedirects(
+        response,
+        f"/attempts/{attempt.public_id}/1/#feedback",
+        fetch_redirect_response=False,
+    )
+    feedback = client.get(f"/attempts/{attempt.public_id}/1/")
+    assertContains(feedback, "Right.")
+    assertContains(feedback, "Why Right.")
+    assertContains(feedback, "Why Wrong.")
+    assertContains(feedback, f"/attempts/{attempt.public_id}/2/")
+
+    answer(client, attempt, 2, "Link", "Greeting")
+    answer(client, attempt, 3, "Scam")
+    answer(client, attempt, 4, "tap http://refund.example ")
+    response = client.get(f"/attempts/{attempt.public_id}/4/")
+    assertContains(response, "See your result")
+
+    response = client.post(f"/attempts/{attempt.public_id}/finish/")
+    assertRedirects(response, f"/attempts/{attempt.public_id}/")
+    result = client.get(f"/attempts/{attempt.public_id}/")
+    attempt.refresh_from_db()
+    assert attempt.score == pytest.approx(100 * (1 + 0 + 0 + 0.5) / 4, abs=0.1)
+    assertContains(result, "Not passed yet")
+    assertContains(result, "1 of 4 questions fully right")
+    assertContains(result, "You called 1 of 1 genuine message a scam.")
+    assertContains(result, "d′")
+    assertContains(result, "Try again")
+    mistakes = client.get(f"/attempts/{attempt.public_id}/?show=mistakes")
+    assertContains(mistakes, "Your mistakes")
+    assertNotContains(mistakes, "Who calls from +?")
+
+
+def test_feedback_at_the_end_waits_for_the_result(client, quiz):
+    quiz.feedback = "end"
+    quiz.save()
+    attempt = start(client, quiz)
+    response = answer(client, attempt, 1, "Wrong")
+    assertRedirects(response, f"/attempts/{attempt.public_id}/2/")
+    assertNotContains(client.get(f"/attempts/{attempt.public_id}/1/"), "Why Wrong.")
+    for position, text in ((2, "Link"), (3, "Legit"), (4, " today.")):
+        answer(client, attempt, position, text)
+    response = client.get(f"/attempts/{attempt.public_id}/")
+    assertContains(response, "All questions answered")
+    client.post(f"/attempts/{attempt.public_id}/finish/")
+    assertContains(client.get(f"/attempts/{attempt.public_id}/"), "Why Wrong.")
+
+
+def test_replayed_post_counts_once(client, quiz):
+    attempt = start(client, quiz)
+    answer(client, attempt, 1, "Right")
+    response = answer(client, attempt, 1, "Wrong")
+    assert response.status_code == 302
+    recorded = Answer.objects.get(attempt=attempt, position=1)
+    assert recorded.mark == 1.0
+    assert [c.text for c in recorded.choices.all()] == ["Right"]
+    assertContains(client.get(response["Location"]), "your first answer counts")
+
+
+def test_post_for_a_question_that_is_not_current_redirects(client, quiz):
+    attempt = start(client, quiz)
+    response = answer(client, attempt, 3, "Scam")
+    assertRedirects(response, f"/attempts/{attempt.public_id}/1/")
+    assert not Answer.objects.get(attempt=attempt, position=3).is_answered
+
+
+def test_skipping_ahead_by_url_returns_to_the_current_question(client, quiz):
+    attempt = start(client, quiz)
+    assertRedirects(
+        client.get(f"/attempts/{attempt.public_id}/3/"),
+        f"/attempts/{attempt.public_id}/1/",
+    )
+    assert client.get(f"/attempts/{attempt.public_id}/9/").status_code == 404
+
+
+def test_finishing_early_or_twice_is_harmless(client, quiz):
+    attempt = start(client, quiz)
+    response = client.post(f"/attempts/{attempt.public_id}/finish/")
+    assertRedirects(response, f"/attempts/{attempt.public_id}/1/")
+    for position, text in ((1, "Right"), (2, "Link"), (3, "Legit"), (4, " today.")):
+        answer(client, attempt, position, text)
+    client.post(f"/attempts/{attempt.public_id}/finish/")
+    first = Attempt.objects.get(pk=attempt.pk).completed_at
+    client.post(f"/attempts/{attempt.public_id}/finish/")
+    assert Attempt.objects.get(pk=attempt.pk).completed_at == first
+    response = answer(client, attempt, 1, "Wrong")
+    assertRedirects(response, f"/attempts/{attempt.public_id}/")
+
+
+def test_an_unfinished_attempt_can_be_resumed(client, quiz):
+    attempt = start(client, quiz)
+    answer(client, attempt, 1, "Right")
+    response = client.get(f"/quizzes/{quiz.slug}/")
+    assertContains(response, "Resume where you left off")
+    assertRedirects(
+        client.get(f"/attempts/{attempt.public_id}/"),
+        f"/attempts/{attempt.public_id}/2/",
+    )
+
+
+def test_another_learners_attempt_is_a_404(client, quiz):
+    attempt = start(client, quiz)
+    stranger = Client()
+    assert stranger.get(f"/attempts/{attempt.public_id}/").status_code == 404
+    assert stranger.get(f"/attempts/{attempt.public_id}/1/").status_code == 404
+    response = stranger.post(
+        f"/attempts/{attempt.public_id}/1/answer/", {"choice": "x"}
+    )
+    assert response.status_code == 404
+    assert not Answer.objects.filter(answered_at__isnull=False).exists()
+
+
+def test_the_question_page_holds_no_trace_of_the_answer(client, quiz):
+    attempt = start(client, quiz)
+    for position in range(1, 5):
+        answer_row = attempt.answers.get(position=position)
+        page = client.get(f"/attempts/{attempt.public_id}/{position}/").content.decode()
+        for choice in answer_row.question.choices.all():
+            assert choice.explanation not in page
+            assert f'name="choice" value="{choice.pk}"' not in page
+        assert "correct" not in page.lower().replace("incorrect", "")
+        assert "red flag" not in page.lower().replace("red flags", "")
+        values = re.findall(r'name="choice" value="([^"]+)"', page)
+        assert values and all(not v.isdigit() for v in values)
+        if position < 4:
+            answer(client, attempt, position, "Right", "Link", "Legit")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"choice": ""},
+        {"choice": "not-a-key"},
+        {"choice": "1"},
+        {"choice": "x" * 10000},
+        {"choice": ["a", "b", "c"]},
+        {"other": "field"},
+    ],
+)
+def test_malformed_answers_get_a_clear_message_and_no_500(client, quiz, data):
+    attempt = start(client, quiz)
+    response = client.post(f"/attempts/{attempt.public_id}/1/answer/", data)
+    assert response.status_code == 400
+    assertContains(response, "form-error", status_code=400)
+    assert not Answer.objects.get(attempt=attempt, position=1).is_answered
+    answer(client, attempt, 1, "Right")
+    assert Answer.objects.get(attempt=attempt, position=1).is_answered
+
+
+def test_a_choice_from_another_question_is_refused(client, quiz):
+    attempt = start(client, quiz)
+    foreign = keys(client, attempt, 2, "Link")
+    response = client.post(
+        f"/attempts/{attempt.public_id}/1/answer/", {"choice": foreign}
+    )
+    assertContains(response, "not part of this question", status_code=400)
+
+
+def test_duplicated_choices_count_once(client, quiz):
+    attempt = start(client, quiz)
+    answer(client, attempt, 1, "Right")
+    link = keys(client, attempt, 2, "Link")[0]
+    client.post(f"/attempts/{attempt.public_id}/2/answer/", {"choice": [link, link]})
+    recorded = Answer.objects.get(attempt=attempt, position=2)
+    assert recorded.mark == 0.5
+    assert recorded.choices.count() == 1
+
+
+def test_select_all_may_be_left_empty(client, quiz):
+    attempt = start(client, quiz)
+    answer(client, attempt, 1, "Right")
+    response = client.post(f"/attempts/{attempt.public_id}/2/answer/", {})
+    assert response.status_code == 302
+    assert Answer.objects.get(attempt=attempt, position=2).mark == 0.0
+
+
+def test_pages_render_the_five_kinds_as_real_inputs(client, quiz):
+    attempt = start(client, quiz)
+    page = client.get(f"/attempts/{attempt.public_id}/1/")
+    assertContains(page, 'type="radio"', count=2)
+    assertContains(page, "<fieldset")
+    assertContains(page, "<legend")
+    answer(client, attempt, 1, "Right")
+    page = client.get(f"/attempts/{attempt.public_id}/2/")
+    assertContains(page, 'type="checkbox"', count=3)
+    assertContains(page, "Select all that apply")
+    answer(client, attempt, 2, "Link")
+    page = client.get(f"/attempts/{attempt.public_id}/3/")
+    assertContains(page, "Training example")
+    assertContains(page, "This is 96110")
+    answer(client, attempt, 3, "Legit")
+    page = client.get(f"/attempts/{attempt.public_id}/4/")
+    assertContains(page, 'class="segment__input" type="checkbox"', count=4)
+
+
+def test_quiz_pages_list_and_describe_quizzes(client, quiz):
+    assertContains(client.get("/quizzes/"), quiz.title)
+    page = client.get(f"/quizzes/{quiz.slug}/")
+    assertContains(page, "4 questions, one per page")
+    assertContains(page, "ticking everything scores nothing")
+    assert client.get("/quizzes/no-such-quiz/").status_code == 404
+
+
+def test_draft_quizzes_cannot_be_started(client):
+    draft = make_quiz(slug="draft", is_published=False)
+    make_question(draft)
+    assert client.get("/quizzes/draft/").status_code == 404
+    assert client.post("/quizzes/draft/start/").status_code == 404
+
+
+def test_progress_lists_only_my_attempts(client, quiz):
+    attempt = start(client, quiz)
+    assertContains(client.get("/progress/"), attempt.get_absolute_url())
+    assertNotContains(Client().get("/progress/"), attempt.get_absolute_url())
+
+
+def _queries(callable_):
+    with CaptureQueriesContext(connection) as queries:
+        callable_()
+    return len(queries)
+
+
+def _pages_at_size(client, size):
+    quiz = make_quiz(slug=f"big-{size}")
+    for _ in range(size):
+        make_question(quiz, kind="multiple", choices=(("A", 1), ("B", 0), ("C", 1)))
+    attempt = start(client, quiz)
+    chosen = {"choice": keys(client, attempt, 1, "A")}
+    url = f"/attempts/{attempt.public_id}/1/"
+    counts = {
+        "question": _queries(lambda: client.get(url)),
+        "answer": _queries(lambda: client.post(f"{url}answer/", chosen)),
+        "feedback": _queries(lambda: client.get(url)),
+    }
+    for position in range(2, size + 1):
+        answer(client, attempt, position, "A")
+    client.post(f"/attempts/{attempt.public_id}/finish/")
+    counts["result"] = _queries(lambda: client.get(f"/attempts/{attempt.public_id}/"))
+    counts["progress"] = _queries(lambda: client.get("/progress/"))
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_quiz(client):
+    small, large = _pages_at_size(client, 3), _pages_at_size(client, 25)
+    assert small == large
+    assert small == {
+        "question": 7,
+        "answer": 10,
+        "feedback": 6,
+        "result": 5,
+        "progress": 2,
+    }

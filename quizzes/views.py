@@ -1,0 +1,220 @@
+import secrets
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .forms import AnswerForm
+from .models import Attempt, Choice, Quiz
+from .signal_detection import discernment
+
+LEARNER_SESSION_KEY = "learner"
+
+
+def learner_key(request, *, create=False):
+    """Return the session's anonymous learner token, making one if asked."""
+    key = request.session.get(LEARNER_SESSION_KEY, "")
+    if not key and create:
+        key = request.session[LEARNER_SESSION_KEY] = secrets.token_urlsafe(24)
+    return key
+
+
+def learner_attempts(request):
+    return Attempt.objects.for_learner(request.user, learner_key(request))
+
+
+def get_attempt(request, public_id):
+    # Someone else's attempt is a 404, never a 403: its existence is private.
+    return get_object_or_404(
+        learner_attempts(request).select_related("quiz"), public_id=public_id
+    )
+
+
+@require_GET
+def quiz_list(request):
+    quizzes = Quiz.objects.visible_to(request.user).annotate(
+        question_count=Count("questions")
+    )
+    return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
+
+
+@require_GET
+def quiz_detail(request, slug):
+    quiz = get_object_or_404(
+        Quiz.objects.visible_to(request.user).annotate(
+            question_count=Count("questions")
+        ),
+        slug=slug,
+    )
+    unfinished = learner_attempts(request).unfinished().filter(quiz=quiz).first()
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {"quiz": quiz, "unfinished": unfinished},
+    )
+
+
+@require_POST
+def quiz_start(request, slug):
+    quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
+    if not quiz.questions.exists():
+        messages.error(request, _("This quiz has no questions yet."))
+        return redirect(quiz)
+    attempt = Attempt.objects.start(
+        quiz=quiz,
+        user=request.user,
+        learner_key=learner_key(request, create=True),
+        language=get_language() or "",
+    )
+    return redirect(question_url(attempt, 1))
+
+
+def question_url(attempt, position, fragment=""):
+    url = reverse("quizzes:question", args=[attempt.public_id, position])
+    return f"{url}#{fragment}" if fragment else url
+
+
+def current_position(attempt):
+    """Return the position of the first unanswered question, or None."""
+    return (
+        attempt.answers.filter(answered_at__isnull=True)
+        .values_list("position", flat=True)
+        .first()
+    )
+
+
+@require_GET
+def attempt_detail(request, public_id):
+    attempt = get_attempt(request, public_id)
+    if not attempt.is_finished:
+        position = current_position(attempt)
+        if position is not None:
+            return redirect(question_url(attempt, position))
+        return render(request, "quizzes/attempt_finish.html", {"attempt": attempt})
+    answers = attempt.answers.select_related(
+        "question__case_study", "question__tip"
+    ).prefetch_related(
+        Prefetch("question__choices", queryset=Choice.objects.all()), "choices"
+    )
+    answers = list(answers)
+    if request.GET.get("show") == "mistakes":
+        shown = [answer for answer in answers if not answer.is_correct]
+    else:
+        shown = answers
+    return render(
+        request,
+        "quizzes/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "answers": shown,
+            "correct_count": sum(answer.is_correct for answer in answers),
+            "total": len(answers),
+            "only_mistakes": shown is not answers,
+            "discernment": discernment(answers),
+        },
+    )
+
+
+def load_answer(attempt, position):
+    answer = (
+        attempt.answers.select_related("question__case_study", "question__tip")
+        .prefetch_related("question__choices", "choices")
+        .filter(position=position)
+        .first()
+    )
+    if answer is None:
+        raise Http404("No such question in this attempt.")
+    return answer
+
+
+@require_GET
+def question(request, public_id, position):
+    attempt = get_attempt(request, public_id)
+    answer = load_answer(attempt, position)
+    if not answer.is_answered:
+        current = current_position(attempt)
+        if current != position:
+            return redirect(question_url(attempt, current))
+    return render_question(request, attempt, answer)
+
+
+def render_question(request, attempt, answer, form=None, status=200):
+    choices = attempt.shuffled_choices(answer.question)
+    if form is None and not answer.is_answered:
+        form = AnswerForm(answer.question, choices)
+    total = attempt.answers.count()
+    show_feedback = (
+        answer.is_answered and attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
+    )
+    return render(
+        request,
+        "quizzes/question.html",
+        {
+            "attempt": attempt,
+            "answer": answer,
+            "question": answer.question,
+            "choices": choices,
+            "chosen": set(answer.choices.all()) if answer.is_answered else set(),
+            "form": form,
+            "total": total,
+            "is_last": answer.position == total,
+            "show_feedback": show_feedback,
+        },
+        status=status,
+    )
+
+
+@require_POST
+def answer_question(request, public_id, position):
+    attempt = get_attempt(request, public_id)
+    if attempt.is_finished:
+        messages.info(request, _("This attempt is finished; here is your result."))
+        return redirect(attempt)
+    answer = load_answer(attempt, position)
+    if answer.is_answered:
+        messages.info(
+            request,
+            _("You had already answered this question; your first answer counts."),
+        )
+        return redirect(question_url(attempt, position))
+    current = current_position(attempt)
+    if current != position:
+        messages.info(request, _("Please answer the questions in order."))
+        return redirect(question_url(attempt, current))
+    form = AnswerForm(
+        answer.question, attempt.shuffled_choices(answer.question), data=request.POST
+    )
+    if not form.is_valid():
+        return render_question(request, attempt, answer, form=form, status=400)
+    if not answer.record(form.selected_choices()):
+        messages.info(
+            request,
+            _("You had already answered this question; your first answer counts."),
+        )
+    if attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE:
+        return redirect(question_url(attempt, position, "feedback"))
+    next_position = current_position(attempt)
+    if next_position is None:
+        return redirect(attempt)
+    return redirect(question_url(attempt, next_position))
+
+
+@require_POST
+def attempt_finish(request, public_id):
+    attempt = get_attempt(request, public_id)
+    if not attempt.is_finished and not attempt.finish():
+        position = current_position(attempt)
+        if position is not None:
+            messages.info(request, _("Answer every question before you finish."))
+            return redirect(question_url(attempt, position))
+    return redirect(attempt)
+
+
+@require_GET
+def progress(request):
+    attempts = learner_attempts(request).select_related("quiz")
+    return render(request, "quizzes/progress.html", {"attempts": attempts})
