@@ -16,5 +16,6 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("favicon.ico", views.favicon),
     path("", include("quizzes.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

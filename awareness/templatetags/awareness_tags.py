@@ -53,3 +53,18 @@ def highlight(text, terms, width=220):
 def verbose_name(obj):
     """Return the model's human name, for labelling mixed search results."""
     return capfirst(obj._meta.verbose_name)
+
+
+@register.filter
+def described(field):
+    """Render a form field tied to its error and help text for screen readers."""
+    ids = []
+    attrs = {}
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,90 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+app_name = "accounts"
+
+
+def form_page(title, **kwargs):
+    return {
+        "template_name": "accounts/form.html",
+        "extra_context": {"title": title},
+        **kwargs,
+    }
+
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.SigninView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(
+            **form_page(
+                _("Change your password"),
+                success_url=reverse_lazy("accounts:password_change_done"),
+            )
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/message.html",
+            extra_context={
+                "title": _("Password changed"),
+                "message": _("Your new password is in use."),
+            },
+        ),
+        name="password_change_done",
+    ),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            **form_page(
+                _("Reset your password"),
+                email_template_name="accounts/password_reset_email.txt",
+                subject_template_name="accounts/password_reset_subject.txt",
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/message.html",
+            extra_context={
+                "title": _("Check your e-mail"),
+                "message": _(
+                    "If an account has that address, we have sent it a link to "
+                    "choose a new password."
+                ),
+            },
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            **form_page(
+                _("Choose a new password"),
+                success_url=reverse_lazy("accounts:password_reset_complete"),
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/message.html",
+            extra_context={
+                "title": _("Password reset"),
+                "message": _("Your password has been set. You can sign in now."),
+            },
+        ),
+        name="password_reset_complete",
+    ),
+]
