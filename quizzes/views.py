@@ -9,7 +9,8 @@ from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import AnswerForm
-from .models import Attempt, Choice, Quiz
+from .mastery import topic_mastery
+from .models import Answer, Attempt, Choice, Quiz
 from .signal_detection import discernment
 
 LEARNER_SESSION_KEY = "learner"
@@ -214,7 +215,35 @@ def attempt_finish(request, public_id):
     return redirect(attempt)
 
 
+# Enough recent answers to fill every topic's window, and no more.
+MASTERY_ANSWERS = 200
+
+
 @require_GET
 def progress(request):
-    attempts = learner_attempts(request).select_related("quiz")
-    return render(request, "quizzes/progress.html", {"attempts": attempts})
+    attempts = list(learner_attempts(request).select_related("quiz"))
+    quizzes = {}
+    for attempt in attempts:
+        if attempt.is_finished:
+            summary = quizzes.setdefault(
+                attempt.quiz, {"quiz": attempt.quiz, "latest": attempt, "best": attempt}
+            )
+            if attempt.score > summary["best"].score:
+                summary["best"] = attempt
+    answers = (
+        Answer.objects.filter(
+            attempt__in=[a.pk for a in attempts], answered_at__isnull=False
+        )
+        .select_related("question")
+        .only("mark", "question__topic")
+        .order_by("-answered_at")[:MASTERY_ANSWERS]
+    )
+    return render(
+        request,
+        "quizzes/progress.html",
+        {
+            "attempts": attempts,
+            "quizzes": list(quizzes.values()),
+            "mastery": topic_mastery(answers) if attempts else [],
+        },
+    )

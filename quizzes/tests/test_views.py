@@ -319,5 +319,22 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
         "answer": 10,
         "feedback": 6,
         "result": 5,
-        "progress": 2,
+        "progress": 3,
     }
+
+
+def test_progress_shows_best_latest_and_mastery(client, quiz):
+    best = ("Right", "Link", "Code", "Legit", "tap http://refund.example ")
+    worst = ("Wrong", "Greeting", "Scam", " today.")
+    for picks in (best, worst):
+        attempt = start(client, quiz)
+        for position in range(1, 5):
+            answer(client, attempt, position, *picks)
+        client.post(f"/attempts/{attempt.public_id}/finish/")
+    response = client.get("/progress/")
+    assertContains(response, "Quizzes taken")
+    assertContains(response, "Mastery by topic")
+    assertContains(response, "Suspicious calls and messages")
+    assertContains(response, '<svg class="mastery-chart"')
+    summary = response.context["quizzes"][0]
+    assert summary["best"].score > summary["latest"].score
