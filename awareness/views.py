@@ -3,6 +3,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from quizzes.models import Reading
+from quizzes.views import learner_key
+
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
 
 # Bounds keep a pasted essay from becoming a query with hundreds of clauses.
@@ -42,6 +45,11 @@ def case_study_detail(request, slug):
             Prefetch("tips", queryset=PrecautionTip.objects.visible_to(request.user)),
         ),
         slug=slug,
+    )
+    # Only learners who already have progress get a reading recorded:
+    # reading alone never creates a session or a cookie.
+    Reading.objects.record(
+        user=request.user, learner_key=learner_key(request), item=case_study
     )
     return render(
         request, "awareness/casestudy_detail.html", {"case_study": case_study}
@@ -88,6 +96,9 @@ def tip_detail(request, slug):
             ),
         ),
         slug=slug,
+    )
+    Reading.objects.record(
+        user=request.user, learner_key=learner_key(request), item=tip
     )
     return render(request, "awareness/precautiontip_detail.html", {"tip": tip})
 

@@ -192,15 +192,17 @@ class Choice(models.Model):
         return self.text[:80]
 
 
-class AttemptQuerySet(models.QuerySet):
+class LearnerQuerySet(models.QuerySet):
     def for_learner(self, user, learner_key):
-        """Return the attempts of a signed-in user or an anonymous session."""
+        """Return the rows of a signed-in user or of an anonymous session."""
         if user.is_authenticated:
             return self.filter(user=user)
         if not learner_key:
             return self.none()
         return self.filter(user=None, learner_key=learner_key)
 
+
+class AttemptQuerySet(LearnerQuerySet):
     def unfinished(self):
         return self.filter(completed_at__isnull=True)
 
@@ -388,3 +390,72 @@ class Answer(models.Model):
         if recorded:
             self.mark, self.answered_at = mark, now
         return bool(recorded)
+
+
+class ReadingQuerySet(LearnerQuerySet):
+    def record(self, *, user, learner_key, item):
+        """Note that a learner opened a case study or a tip, once per item."""
+        owner = (
+            {"user": user} if user.is_authenticated else {"learner_key": learner_key}
+        )
+        if not user.is_authenticated and not learner_key:
+            return None
+        field = "case_study" if isinstance(item, CaseStudy) else "tip"
+        reading, _created = self.get_or_create(**owner, **{field: item})
+        return reading
+
+    def claim(self, *, learner_key, user):
+        """Give a session's readings to the account, skipping items it has."""
+        if not learner_key:
+            return 0
+        mine = self.filter(user=user)
+        theirs = self.filter(user=None, learner_key=learner_key)
+        theirs.filter(
+            Q(case_study__in=mine.values("case_study")) | Q(tip__in=mine.values("tip"))
+        ).delete()
+        return theirs.update(user=user, learner_key="")
+
+
+class Reading(models.Model):
+    """A case study or tip a learner has opened, shown on My progress."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="readings",
+    )
+    learner_key = models.CharField(max_length=64, blank=True, db_index=True)
+    case_study = models.ForeignKey(
+        CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    tip = models.ForeignKey(
+        PrecautionTip, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReadingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reading")
+        verbose_name_plural = _("readings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case_study__isnull=True) ^ Q(tip__isnull=True),
+                name="reading_of_one_item",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=(owner, item),
+                    condition=Q(user__isnull=owner == "learner_key")
+                    & Q(**{f"{item}__isnull": False}),
+                    name=f"one_reading_per_{owner}_{item}",
+                )
+                for owner in ("user", "learner_key")
+                for item in ("case_study", "tip")
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.case_study or self.tip)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .forms import AnswerForm
 from .mastery import topic_mastery
-from .models import Answer, Attempt, Choice, Quiz
+from .models import Answer, Attempt, Choice, Quiz, Reading
 from .signal_detection import discernment
 
 LEARNER_SESSION_KEY = "learner"
@@ -245,5 +245,8 @@ def progress(request):
             "attempts": attempts,
             "quizzes": list(quizzes.values()),
             "mastery": topic_mastery(answers) if attempts else [],
+            "readings": Reading.objects.for_learner(
+                request.user, learner_key(request)
+            ).select_related("case_study", "tip"),
         },
     )

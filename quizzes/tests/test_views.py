@@ -6,7 +6,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from quizzes.models import Answer, Attempt
+from awareness.models import PrecautionTip
+from awareness.tests.factories import make_case_study, make_tip
+from quizzes.models import Answer, Attempt, Reading
 
 from .factories import make_question, make_quiz
 
@@ -319,7 +321,7 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
         "answer": 10,
         "feedback": 6,
         "result": 5,
-        "progress": 3,
+        "progress": 4,
     }
 
 
@@ -338,3 +340,26 @@ def test_progress_shows_best_latest_and_mastery(client, quiz):
     assertContains(response, '<svg class="mastery-chart"')
     summary = response.context["quizzes"][0]
     assert summary["best"].score > summary["latest"].score
+
+
+def test_reading_is_recorded_only_for_learners_and_once(client, quiz):
+    case_study = make_case_study(slug="trojans", title="Trojans")
+    client.get("/cases/trojans/")
+    assert not Reading.objects.exists()
+    start(client, quiz)
+    client.get("/cases/trojans/")
+    client.get("/cases/trojans/")
+    assert Reading.objects.get().case_study == case_study
+    assertContains(client.get("/progress/"), "/cases/trojans/")
+
+
+def test_readings_join_the_account_without_duplicates(client, quiz, django_user_model):
+    make_tip(slug="wifi")
+    user = django_user_model.objects.create_user("learner", password="long-pass-word-1")
+    Reading.objects.create(user=user, tip=PrecautionTip.objects.get())
+    start(client, quiz)
+    client.get("/tips/wifi/")
+    client.post(
+        "/accounts/login/", {"username": "learner", "password": "long-pass-word-1"}
+    )
+    assert list(Reading.objects.values_list("user__username", flat=True)) == ["learner"]
