@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from quizzes.models import Attempt, Reading
+from quizzes.models import Attempt, Reading, ReviewItem
 from quizzes.views import learner_key
 
 from .forms import SignupForm
@@ -17,6 +17,7 @@ def join_progress(request, user):
     key = learner_key(request)
     claimed = Attempt.objects.claim(learner_key=key, user=user)
     Reading.objects.claim(learner_key=key, user=user)
+    ReviewItem.objects.claim(learner_key=key, user=user)
     if claimed:
         messages.success(
             request, _("Your earlier quiz progress is now saved to your account.")

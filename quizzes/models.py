@@ -1,9 +1,10 @@
 import random
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -236,6 +237,24 @@ class AttemptQuerySet(LearnerQuerySet):
             )
         return attempt
 
+    def start_review(self, *, user, learner_key, questions, language=""):
+        """Start a review attempt over the given questions, in random order."""
+        questions = list(questions)
+        seed = secrets.randbelow(2**31)
+        random.Random(seed).shuffle(questions)
+        with transaction.atomic():
+            attempt = self.create(
+                user=user if user.is_authenticated else None,
+                learner_key=learner_key,
+                seed=seed,
+                language=language,
+            )
+            Answer.objects.bulk_create(
+                Answer(attempt=attempt, question=question, position=position)
+                for position, question in enumerate(questions, start=1)
+            )
+        return attempt
+
     def claim(self, *, learner_key, user):
         """Give a session's anonymous attempts to the account it signed in to."""
         if not learner_key:
@@ -246,7 +265,13 @@ class AttemptQuerySet(LearnerQuerySet):
 class Attempt(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     quiz = models.ForeignKey(
-        Quiz, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz")
+        Quiz,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attempts",
+        verbose_name=_("quiz"),
+        help_text=_("Empty for a review of mistakes."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -274,10 +299,22 @@ class Attempt(models.Model):
         verbose_name_plural = _("attempts")
 
     def __str__(self):
-        return f"{self.quiz} ({self.started_at:%Y-%m-%d %H:%M})"
+        return f"{self.title} ({self.started_at:%Y-%m-%d %H:%M})"
 
     def get_absolute_url(self):
         return reverse("quizzes:attempt_detail", args=[self.public_id])
+
+    @property
+    def is_review(self):
+        return self.quiz_id is None
+
+    @property
+    def title(self):
+        return self.quiz.title if self.quiz else _("Review of my mistakes")
+
+    @property
+    def gives_immediate_feedback(self):
+        return self.is_review or self.quiz.feedback == Quiz.Feedback.IMMEDIATE
 
     @property
     def is_finished(self):
@@ -285,7 +322,9 @@ class Attempt(models.Model):
 
     def passed(self):
         """Return True if the finished attempt reached the quiz's pass mark."""
-        return self.score is not None and self.score >= self.quiz.pass_mark
+        if self.is_review or self.score is None:
+            return False
+        return self.score >= self.quiz.pass_mark
 
     def shuffled_choices(self, question):
         """Return the question's options in this attempt's stable order."""
@@ -295,7 +334,7 @@ class Attempt(models.Model):
             Question.Kind.SCAM_OR_LEGIT,
             Question.Kind.RED_FLAGS,
         )
-        if self.quiz.shuffle_choices and not fixed:
+        if (self.is_review or self.quiz.shuffle_choices) and not fixed:
             random.Random(f"{self.seed}-{question.pk}").shuffle(choices)
         return choices
 
@@ -387,6 +426,9 @@ class Answer(models.Model):
                     Answer.choices.through(answer_id=self.pk, choice_id=choice.pk)
                     for choice in choices
                 )
+                ReviewItem.objects.schedule(
+                    attempt=self.attempt, question=self.question, correct=mark == 1.0
+                )
         if recorded:
             self.mark, self.answered_at = mark, now
         return bool(recorded)
@@ -459,3 +501,96 @@ class Reading(models.Model):
 
     def __str__(self):
         return str(self.case_study or self.tip)
+
+
+# Days until a question in each Leitner box comes back for review.
+REVIEW_INTERVALS = (1, 3, 7, 14)
+
+
+class ReviewItemQuerySet(LearnerQuerySet):
+    def due(self):
+        return self.filter(due_at__lte=timezone.now())
+
+    def schedule(self, *, attempt, question, correct):
+        """Move a question between Leitner boxes after the learner answered it.
+
+        A wrong answer anywhere puts it in the first box. A right answer in
+        a review moves it up a box, and past the last box it is mastered.
+        """
+        owner = (
+            {"user_id": attempt.user_id}
+            if attempt.user_id
+            else {"user": None, "learner_key": attempt.learner_key}
+        )
+        if not attempt.user_id and not attempt.learner_key:
+            return
+        now = timezone.now()
+        if not correct:
+            due_at = now + timedelta(days=REVIEW_INTERVALS[0])
+            if not self.filter(**owner, question=question).update(box=1, due_at=due_at):
+                try:
+                    with transaction.atomic():
+                        self.create(**owner, question=question, box=1, due_at=due_at)
+                except IntegrityError:
+                    # Another request queued it a moment ago: that will do.
+                    pass
+            return
+        if not attempt.is_review:
+            return
+        item = self.filter(**owner, question=question, due_at__lte=now).first()
+        if item is None:
+            return
+        if item.box >= len(REVIEW_INTERVALS):
+            item.delete()
+            return
+        item.box += 1
+        item.due_at = now + timedelta(days=REVIEW_INTERVALS[item.box - 1])
+        item.save(update_fields=["box", "due_at"])
+
+    def claim(self, *, learner_key, user):
+        """Give a session's review queue to the account, keeping the account's."""
+        if not learner_key:
+            return 0
+        theirs = self.filter(user=None, learner_key=learner_key)
+        theirs.filter(question__in=self.filter(user=user).values("question")).delete()
+        return theirs.update(user=user, learner_key="")
+
+
+class ReviewItem(models.Model):
+    """A question answered wrong, waiting in a Leitner box for review."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_items",
+    )
+    learner_key = models.CharField(max_length=64, blank=True, db_index=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="review_items"
+    )
+    box = models.PositiveSmallIntegerField(default=1)
+    due_at = models.DateTimeField()
+
+    objects = ReviewItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("due_at",)
+        verbose_name = _("review item")
+        verbose_name_plural = _("review items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "question"),
+                condition=Q(user__isnull=False),
+                name="one_review_per_user_question",
+            ),
+            models.UniqueConstraint(
+                fields=("learner_key", "question"),
+                condition=Q(user__isnull=True),
+                name="one_review_per_session_question",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question} (box {self.box})"

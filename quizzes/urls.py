@@ -23,4 +23,6 @@ urlpatterns = [
         name="answer",
     ),
     path("progress/", views.progress, name="progress"),
+    path("review/", views.review, name="review"),
+    path("review/start/", views.review_start, name="review_start"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .forms import AnswerForm
 from .mastery import topic_mastery
-from .models import Answer, Attempt, Choice, Quiz, Reading
+from .models import Answer, Attempt, Choice, Quiz, Reading, ReviewItem
 from .signal_detection import discernment
 
 LEARNER_SESSION_KEY = "learner"
@@ -148,9 +148,7 @@ def render_question(request, attempt, answer, form=None, status=200):
     if form is None and not answer.is_answered:
         form = AnswerForm(answer.question, choices)
     total = attempt.answers.count()
-    show_feedback = (
-        answer.is_answered and attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE
-    )
+    show_feedback = answer.is_answered and attempt.gives_immediate_feedback
     return render(
         request,
         "quizzes/question.html",
@@ -196,7 +194,7 @@ def answer_question(request, public_id, position):
             request,
             _("You had already answered this question; your first answer counts."),
         )
-    if attempt.quiz.feedback == Quiz.Feedback.IMMEDIATE:
+    if attempt.gives_immediate_feedback:
         return redirect(question_url(attempt, position, "feedback"))
     next_position = current_position(attempt)
     if next_position is None:
@@ -224,7 +222,7 @@ def progress(request):
     attempts = list(learner_attempts(request).select_related("quiz"))
     quizzes = {}
     for attempt in attempts:
-        if attempt.is_finished:
+        if attempt.is_finished and not attempt.is_review:
             summary = quizzes.setdefault(
                 attempt.quiz, {"quiz": attempt.quiz, "latest": attempt, "best": attempt}
             )
@@ -250,3 +248,41 @@ def progress(request):
             ).select_related("case_study", "tip"),
         },
     )
+
+
+# A review session is short, so that it fits into a spare minute.
+REVIEW_SIZE = 10
+
+
+@require_GET
+def review(request):
+    queue = ReviewItem.objects.for_learner(request.user, learner_key(request))
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "due_count": queue.due().count(),
+            "queued": queue.select_related("question").first(),
+            "queue_count": queue.count(),
+        },
+    )
+
+
+@require_POST
+def review_start(request):
+    queue = ReviewItem.objects.for_learner(request.user, learner_key(request))
+    if request.POST.get("scope") != "all":
+        queue = queue.due()
+    questions = [
+        item.question for item in queue.select_related("question")[:REVIEW_SIZE]
+    ]
+    if not questions:
+        messages.info(request, _("There is nothing to review right now."))
+        return redirect("quizzes:review")
+    attempt = Attempt.objects.start_review(
+        user=request.user,
+        learner_key=learner_key(request, create=True),
+        questions=questions,
+        language=get_language() or "",
+    )
+    return redirect(question_url(attempt, 1))

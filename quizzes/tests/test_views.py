@@ -318,7 +318,7 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
     assert small == large
     assert small == {
         "question": 7,
-        "answer": 10,
+        "answer": 14,
         "feedback": 6,
         "result": 5,
         "progress": 4,
