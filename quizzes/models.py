@@ -149,6 +149,31 @@ class Question(models.Model):
     def allows_many(self):
         return self.kind in (self.Kind.MULTIPLE, self.Kind.RED_FLAGS)
 
+    def choice_problems(self, choices):
+        """Return what is wrong with these options for this kind of question."""
+        right = sum(1 for choice in choices if choice.is_correct)
+        problems = []
+        if self.kind in (
+            self.Kind.SINGLE,
+            self.Kind.TRUE_FALSE,
+            self.Kind.SCAM_OR_LEGIT,
+        ):
+            if right != 1:
+                problems.append(
+                    _("A single-answer question needs exactly one right option.")
+                )
+        elif self.kind == self.Kind.MULTIPLE and not right:
+            problems.append(_("A select-all question needs at least one right option."))
+        elif self.kind == self.Kind.RED_FLAGS and not 0 < right < len(choices):
+            problems.append(
+                _("A red-flag question needs at least one red flag and one decoy.")
+            )
+        if self.kind == self.Kind.SCAM_OR_LEGIT and self.is_scam is None:
+            problems.append(_("A scam-or-legit question needs its verdict."))
+        if len(choices) < 2:
+            problems.append(_("A question needs at least two options."))
+        return problems
+
     def grade(self, selected):
         """Return the mark (0 to 1) for the selected choices of this question.
 

@@ -220,3 +220,96 @@ def test_broken_toml_is_a_clear_error(small):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No content folder"):
         load(tmp_path / "missing")
+
+
+def test_real_quizzes_cover_every_kind_with_enough_questions():
+    from quizzes.models import Question, Quiz
+
+    load()
+    assert Quiz.objects.published().count() >= 4
+    questions = Question.objects.prefetch_related("choices")
+    assert questions.count() >= 40
+    assert {q.kind for q in questions} == set(Question.Kind.values)
+    verdicts = [q.is_scam for q in questions if q.kind == "scam_or_legit"]
+    assert verdicts.count(False) * 5 >= len(verdicts)
+    for question in questions:
+        choices = list(question.choices.all())
+        assert question.choice_problems(choices) == [], question.key
+        assert question.explanation.strip(), question.key
+        assert all(choice.explanation.strip() for choice in choices), question.key
+        if question.is_mock:
+            assert question.channel and question.body, question.key
+    text = " ".join(
+        f"{q.sender} {q.body} {c.text}" for q in questions for c in q.choices.all()
+    )
+    for domain in re.findall(r"\b[\w-]+\.(?:com|cn|net|org)\b", text):
+        raise AssertionError(f"real-looking domain in a mock: {domain}")
+
+
+def test_loading_quizzes_keeps_learners_answers(small):
+    load(small)
+    (small / "quizzes").mkdir()
+    quiz_file = small / "quizzes/1-calls.toml"
+    quiz_file.write_text(QUIZ)
+    load(small)
+    from django.contrib.auth.models import AnonymousUser
+
+    from quizzes.models import Attempt, Question
+
+    attempt = Attempt.objects.start(
+        quiz=Question.objects.get().quiz, user=AnonymousUser(), learner_key="k"
+    )
+    answer = attempt.answers.get()
+    answer.record([answer.question.choices.get(is_correct=True)])
+    quiz_file.write_text(
+        QUIZ.replace("Hang up.", "Hang up now.").replace(
+            'key = "calls-plus"', 'key = "calls-renamed"'
+        )
+    )
+    load(small)
+    answer.refresh_from_db()
+    assert answer.mark == 1.0 and answer.choices.count() == 1
+    assert Question.objects.count() == 2
+
+
+def test_broken_question_is_a_clear_error(small):
+    (small / "quizzes").mkdir()
+    (small / "quizzes/1-calls.toml").write_text(
+        QUIZ.replace("correct = false", "correct = true")
+    )
+    with pytest.raises(CommandError, match="exactly one right option"):
+        load(small)
+
+
+QUIZ = """
+slug = "calls"
+order = 1
+title = "Calls"
+summary = "Spot the scam call."
+feedback = "immediate"
+pass_mark = 70
+shuffle_questions = true
+shuffle_choices = true
+draw = 0
+last_verified = 2026-11-25
+sources = ["pd"]
+
+[[questions]]
+key = "calls-plus"
+kind = "single"
+topic = "calls"
+prompt = "A call from +?"
+explanation = "Overseas."
+tip = "calls"
+source = "pd"
+
+[[questions.choices]]
+text = "Hang up."
+correct = true
+explanation = "Right."
+
+[[questions.choices]]
+text = "Call back."
+correct = false
+explanation = "No."
+"""

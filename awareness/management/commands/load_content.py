@@ -254,6 +254,9 @@ class Command(BaseCommand):
         Choice.objects.filter(
             question=question, order__gt=len(entries), answers__isnull=True
         ).delete()
+        problems = question.choice_problems(list(question.choices.all()))
+        if problems:
+            raise CommandError(f"Question “{question.key}”: {' '.join(map(str, problems))}")
 
     def validate(self, row, quiz, exclude):
         try:
