@@ -256,7 +256,9 @@ class Command(BaseCommand):
         ).delete()
         problems = question.choice_problems(list(question.choices.all()))
         if problems:
-            raise CommandError(f"Question “{question.key}”: {' '.join(map(str, problems))}")
+            raise CommandError(
+                f"Question “{question.key}”: {' '.join(map(str, problems))}"
+            )
 
     def validate(self, row, quiz, exclude):
         try:
