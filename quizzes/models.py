@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from awareness.models import CaseStudy, ContentQuerySet, Loadable, PrecautionTip, Source
+from awareness.models import (
+    CaseStudy,
+    ChainLink,
+    ContentQuerySet,
+    Guide,
+    Loadable,
+    PrecautionTip,
+    Source,
+)
 
 
 def new_choice_key():
@@ -125,6 +133,22 @@ class Question(models.Model):
         related_name="questions",
         verbose_name=_("tip it teaches"),
     )
+    guide = models.ForeignKey(
+        Guide,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("guide it teaches"),
+    )
+    chain_link = models.ForeignKey(
+        ChainLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("chain link it teaches"),
+    )
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -140,6 +164,14 @@ class Question(models.Model):
 
     def __str__(self):
         return self.prompt[:80]
+
+    def teaches(self):
+        """Return the pages that teach this question, for "learn more" links."""
+        return [
+            page
+            for page in (self.case_study, self.tip, self.guide, self.chain_link)
+            if page is not None
+        ]
 
     @property
     def is_mock(self):
@@ -322,6 +354,9 @@ class Attempt(models.Model):
         ordering = ("-started_at",)
         verbose_name = _("attempt")
         verbose_name_plural = _("attempts")
+        permissions = [
+            ("view_learner_progress", _("Can view an individual learner's progress")),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.started_at:%Y-%m-%d %H:%M})"
@@ -433,6 +468,13 @@ class Answer(models.Model):
     @property
     def is_correct(self):
         return self.mark == 1.0
+
+    def cues(self):
+        """Return (red flags found, red flags in all, decoys flagged)."""
+        chosen = set(self.choices.all())
+        flags = [c for c in self.question.choices.all() if c.is_correct]
+        found = sum(1 for c in flags if c in chosen)
+        return found, len(flags), len(chosen) - found
 
     def record(self, choices):
         """Record the learner's choices once; return False if already answered.

@@ -313,3 +313,13 @@ text = "Call back."
 correct = false
 explanation = "No."
 """
+
+
+def test_every_real_question_links_to_a_page_that_teaches_it():
+    from quizzes.models import Question
+
+    load()
+    for question in Question.objects.select_related(
+        "case_study", "tip", "guide", "chain_link"
+    ):
+        assert question.teaches(), question.key

@@ -117,8 +117,10 @@ class Command(BaseCommand):
         for file in sorted((path / "cases").glob("*.toml")):
             entry = self.read(file)
             self.cases[entry["slug"]] = self.load(CaseStudy, entry)
+        self.guides = {}
         for file in sorted((path / "guides").glob("*.toml")):
-            self.load(Guide, self.read(file))
+            entry = self.read(file)
+            self.guides[entry["slug"]] = self.load(Guide, entry)
         for file in sorted((path / "quizzes").glob("*.toml")):
             self.load(Quiz, self.read(file))
 
@@ -228,6 +230,8 @@ class Command(BaseCommand):
                 explanation=entry.get("explanation", ""),
                 case_study=self.optional(self.cases, entry.get("case_study"), quiz),
                 tip=self.optional(self.tips, entry.get("tip"), quiz),
+                guide=self.optional(self.guides, entry.get("guide"), quiz),
+                chain_link=self.optional(self.links, entry.get("chain_link"), quiz),
                 source=self.lookup(self.sources, [entry.get("source", "")], quiz)[0],
             )
             question = Question.objects.filter(key=key).first() or Question(key=key)
