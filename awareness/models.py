@@ -2,7 +2,14 @@ from django.db import connection, models
 from django.db.models import Case, F, FloatField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
+
+from .languages import (
+    localized,
+    localized_columns,
+    to_traditional,
+    translated_fields,
+)
 
 
 class Loadable(models.Model):
@@ -24,7 +31,122 @@ class Loadable(models.Model):
         return self.loaded_at is not None and self.updated_at > self.loaded_at
 
 
-class Source(Loadable):
+class TranslationStatus(models.TextChoices):
+    MISSING = "missing", _("Missing")
+    STALE = "stale", _("Out of date")
+    CONVERTED = "converted", _("Converted from Simplified")
+    CURRENT = "current", _("Up to date")
+
+
+class Translatable(models.Model):
+    """Keep track of an item's translations, and derive Traditional Chinese.
+
+    A translation is out of date when the English changed in a save that
+    left the translation alone. Traditional Chinese is converted from the
+    Simplified with OpenCC until staff write their own.
+    """
+
+    zh_hans_status = models.CharField(
+        _("Simplified Chinese"),
+        max_length=10,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.MISSING,
+        editable=False,
+    )
+    zh_hant_status = models.CharField(
+        _("Traditional Chinese"),
+        max_length=10,
+        choices=TranslationStatus.choices,
+        default=TranslationStatus.MISSING,
+        editable=False,
+    )
+    zh_hant_is_converted = models.BooleanField(
+        _("convert Traditional Chinese automatically"),
+        default=True,
+        help_text=_(
+            "Fill the Traditional Chinese from the Simplified with OpenCC. "
+            "Editing a Traditional Chinese field unticks this, so your text is kept."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        columns = localized_columns(cls)
+        instance._translation_snapshot = {
+            name: value or ""
+            for name, value in zip(field_names, values, strict=True)
+            if name in columns
+        }
+        return instance
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.update_translations()
+        elif set(update_fields) & localized_columns(type(self)):
+            self.update_translations()
+            kwargs["update_fields"] = {
+                *update_fields,
+                "zh_hans_status",
+                "zh_hant_status",
+                *(localized(f, "zh_hant") for f in translated_fields(type(self))),
+            }
+        super().save(*args, **kwargs)
+        self._translation_snapshot = {
+            name: getattr(self, name) or "" for name in localized_columns(type(self))
+        }
+
+    def update_translations(self):
+        """Convert Traditional Chinese if asked, and work out each status."""
+        fields = translated_fields(type(self))
+        before = getattr(self, "_translation_snapshot", {})
+
+        def text(field, language):
+            return getattr(self, localized(field, language)) or ""
+
+        def changed(language):
+            return any(
+                before.get(localized(field, language)) != text(field, language)
+                for field in fields
+            )
+
+        if self.zh_hant_is_converted:
+            for field in fields:
+                setattr(
+                    self,
+                    localized(field, "zh_hant"),
+                    to_traditional(text(field, "zh_hans")),
+                )
+        english_changed = changed("en")
+        for language in ("zh_hans", "zh_hant"):
+            status = getattr(self, f"{language}_status")
+            if any(text(f, "en") and not text(f, language) for f in fields):
+                status = TranslationStatus.MISSING
+            elif changed(language):
+                status = TranslationStatus.CURRENT
+            elif english_changed:
+                status = TranslationStatus.STALE
+            setattr(self, f"{language}_status", status)
+        if self.zh_hant_is_converted and self.zh_hans_status == "current":
+            self.zh_hant_status = TranslationStatus.CONVERTED
+
+    def mark_translations_current(self):
+        """Confirm that complete translations still match the English."""
+        for language in ("zh_hans", "zh_hant"):
+            if getattr(self, f"{language}_status") == TranslationStatus.STALE:
+                setattr(self, f"{language}_status", TranslationStatus.CURRENT)
+        if self.zh_hant_is_converted and self.zh_hans_status == "current":
+            self.zh_hant_status = TranslationStatus.CONVERTED
+        type(self).objects.filter(pk=self.pk).update(
+            zh_hans_status=self.zh_hans_status, zh_hant_status=self.zh_hant_status
+        )
+
+
+class Source(Loadable, Translatable):
     """A publication the site's facts come from, cited on every page."""
 
     slug = models.SlugField(_("key"), max_length=80, unique=True)
@@ -67,12 +189,17 @@ class ContentQuerySet(models.QuerySet):
     def search(self, terms):
         """Return items matching every term in some field, with a rank.
 
-        Title matches weigh most, then the summary, then the body. Substring
-        matching works for any language, Chinese included; on PostgreSQL,
-        full-text search also finds other forms of a word ("leaked" for
-        "leaks") and adds its own rank.
+        Fields are searched in the active language. Title matches weigh
+        most, then the summary, then the body. Substring matching works for
+        any language, Chinese included (it has no spaces between words); on
+        PostgreSQL, English full-text search also finds other forms of a
+        word ("leaked" for "leaks") and adds its own rank.
         """
-        weights = self.model.search_weights
+        language = get_language() or "en"
+        weights = {
+            localized(field, language): weight
+            for field, weight in self.model.search_weights.items()
+        }
         matches = Q()
         rank = Value(0.0)
         for term in terms:
@@ -86,7 +213,7 @@ class ContentQuerySet(models.QuerySet):
                     output_field=FloatField(),
                 )
         queryset = self
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and language == "en":
             from django.contrib.postgres.search import (
                 SearchQuery,
                 SearchRank,
@@ -96,9 +223,13 @@ class ContentQuerySet(models.QuerySet):
             vector = SearchVector(
                 *(
                     SearchVector(
-                        field, weight=FTS_WEIGHTS.get(field, "D"), config="english"
+                        column,
+                        weight=FTS_WEIGHTS.get(field, "D"),
+                        config="english",
                     )
-                    for field in weights
+                    for field, column in zip(
+                        self.model.search_weights, weights, strict=True
+                    )
                 )
             )
             query = SearchQuery(
@@ -110,7 +241,7 @@ class ContentQuerySet(models.QuerySet):
         return queryset.filter(matches).annotate(rank=rank)
 
 
-class Content(Loadable):
+class Content(Loadable, Translatable):
     """Fields shared by every piece of editorial content."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -235,7 +366,7 @@ class ChainRoleQuerySet(models.QuerySet):
         return self.filter(case_study__in=CaseStudy.objects.visible_to(user))
 
 
-class ChainRole(models.Model):
+class ChainRole(Translatable):
     """Who did what in one case, placed on the industry chain."""
 
     class Position(models.TextChoices):
@@ -273,7 +404,7 @@ class ChainRole(models.Model):
         return f"{self.actor} ({self.link})"
 
 
-class KeyFigure(models.Model):
+class KeyFigure(Translatable):
     """A number from a case, with how far it has been confirmed."""
 
     class Basis(models.TextChoices):

@@ -46,6 +46,8 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    # Before the admin, so that the admin's forms see the language fields.
+    "modeltranslation",
     "awareness",
     "quizzes",
     "accounts",
@@ -114,11 +116,25 @@ AUTH_PASSWORD_VALIDATORS = [
     )
 ]
 
-# Internationalization: English now; content models are shaped for more.
+# Internationalization: every page in English, Simplified and Traditional
+# Chinese, with the language in the URL. Content has a column per language
+# (django-modeltranslation); Traditional Chinese is converted from the
+# Simplified with OpenCC unless staff write it themselves.
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+# A text missing in Traditional Chinese falls back to the Simplified, which
+# a reader of Traditional Chinese can read; English is the last resort.
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en",),
+    "zh-hant": ("zh-hans", "en"),
+}
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

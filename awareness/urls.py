@@ -1,21 +1,26 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
 
+# Every page a visitor reads carries its language in the URL (/en/,
+# /zh-hans/, /zh-hant/), so that links, bookmarks and search engines keep it.
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("cases/", views.case_study_list, name="case_study_list"),
-    path("cases/<slug:slug>/", views.case_study_detail, name="case_study_detail"),
-    path("chain/", views.chain, name="chain"),
-    path("tips/", views.tip_list, name="tip_list"),
-    path("tips/<slug:slug>/", views.tip_detail, name="tip_detail"),
-    path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
-    path("search/", views.search, name="search"),
-    path("about/", views.about, name="about"),
-    path("privacy/", views.privacy, name="privacy"),
     path("favicon.ico", views.favicon),
-    path("", include("quizzes.urls")),
-    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    *i18n_patterns(
+        path("", views.home, name="home"),
+        path("cases/", views.case_study_list, name="case_study_list"),
+        path("cases/<slug:slug>/", views.case_study_detail, name="case_study_detail"),
+        path("chain/", views.chain, name="chain"),
+        path("tips/", views.tip_list, name="tip_list"),
+        path("tips/<slug:slug>/", views.tip_detail, name="tip_detail"),
+        path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
+        path("search/", views.search, name="search"),
+        path("about/", views.about, name="about"),
+        path("privacy/", views.privacy, name="privacy"),
+        path("", include("quizzes.urls")),
+        path("accounts/", include("accounts.urls")),
+    ),
 ]

@@ -18,6 +18,7 @@ from awareness.models import (
     Loadable,
     PrecautionTip,
     Source,
+    Translatable,
 )
 
 
@@ -26,7 +27,7 @@ def new_choice_key():
     return secrets.token_urlsafe(9)
 
 
-class Quiz(Loadable):
+class Quiz(Loadable, Translatable):
     class Feedback(models.TextChoices):
         IMMEDIATE = "immediate", _("After each answer")
         END = "end", _("At the end")
@@ -78,7 +79,7 @@ class Quiz(Loadable):
         return self.is_published and self.published_at <= timezone.now()
 
 
-class Question(models.Model):
+class Question(Translatable):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Single choice")
         TRUE_FALSE = "true_false", _("True or false")
@@ -224,7 +225,7 @@ class Question(models.Model):
         return max(0.0, (hits - wrong) / len(right))
 
 
-class Choice(models.Model):
+class Choice(Translatable):
     question = models.ForeignKey(
         Question,
         on_delete=models.CASCADE,

@@ -15,32 +15,32 @@ PASSWORD = "correct-horse-battery"
 def anonymous_attempt(client):
     quiz = make_quiz(slug="calls")
     question = make_question(quiz)
-    client.post("/quizzes/calls/start/")
+    client.post("/en/quizzes/calls/start/")
     attempt = Attempt.objects.get()
     key = question.choices.get(is_correct=True).key
-    client.post(f"/attempts/{attempt.public_id}/1/answer/", {"choice": key})
+    client.post(f"/en/attempts/{attempt.public_id}/1/answer/", {"choice": key})
     return attempt
 
 
 def test_sign_up_needs_only_a_username_and_password(client):
     response = client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {"username": "learner", "password1": PASSWORD, "password2": PASSWORD},
     )
-    assertRedirects(response, "/progress/")
+    assertRedirects(response, "/en/progress/")
     user = get_user_model().objects.get()
     assert user.username == "learner" and user.email == ""
-    assert client.get("/progress/").context["user"] == user
+    assert client.get("/en/progress/").context["user"] == user
 
 
 def test_sign_up_joins_anonymous_progress(client, anonymous_attempt):
     client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {"username": "learner", "password1": PASSWORD, "password2": PASSWORD},
     )
     anonymous_attempt.refresh_from_db()
     assert anonymous_attempt.user.username == "learner"
-    response = client.get("/progress/")
+    response = client.get("/en/progress/")
     assertContains(response, anonymous_attempt.get_absolute_url())
     assertContains(response, "now saved to your account")
 
@@ -50,12 +50,12 @@ def test_log_in_joins_anonymous_progress_without_double_counting(
 ):
     user = django_user_model.objects.create_user("learner", password=PASSWORD)
     response = client.post(
-        "/accounts/login/", {"username": "learner", "password": PASSWORD}
+        "/en/accounts/login/", {"username": "learner", "password": PASSWORD}
     )
-    assertRedirects(response, "/progress/")
+    assertRedirects(response, "/en/progress/")
     assert list(user.attempts.all()) == [anonymous_attempt]
-    client.post("/accounts/logout/")
-    client.post("/accounts/login/", {"username": "learner", "password": PASSWORD})
+    client.post("/en/accounts/logout/")
+    client.post("/en/accounts/login/", {"username": "learner", "password": PASSWORD})
     assert user.attempts.count() == 1
     answer = anonymous_attempt.answers.get()
     assert answer.is_answered and answer.mark == 1.0
@@ -63,7 +63,7 @@ def test_log_in_joins_anonymous_progress_without_double_counting(
 
 def test_bad_sign_up_shows_errors_tied_to_fields(client):
     response = client.post(
-        "/accounts/signup/", {"username": "", "password1": "1", "password2": "2"}
+        "/en/accounts/signup/", {"username": "", "password1": "1", "password2": "2"}
     )
     assert response.status_code == 400
     assertContains(response, 'aria-invalid="true"', status_code=400)
@@ -74,7 +74,7 @@ def test_bad_sign_up_shows_errors_tied_to_fields(client):
 def test_wrong_password_is_a_clear_message(client, django_user_model):
     django_user_model.objects.create_user("learner", password=PASSWORD)
     response = client.post(
-        "/accounts/login/", {"username": "learner", "password": "no"}
+        "/en/accounts/login/", {"username": "learner", "password": "no"}
     )
     assertContains(response, "correct username and password")
 
@@ -82,8 +82,8 @@ def test_wrong_password_is_a_clear_message(client, django_user_model):
 def test_log_out_is_a_post(client, django_user_model):
     user = django_user_model.objects.create_user("learner", password=PASSWORD)
     client.force_login(user)
-    assert client.get("/accounts/logout/").status_code == 405
-    assertRedirects(client.post("/accounts/logout/"), "/")
+    assert client.get("/en/accounts/logout/").status_code == 405
+    assertRedirects(client.post("/en/accounts/logout/"), "/en/")
 
 
 def test_password_change_and_reset(client, django_user_model):
@@ -92,26 +92,26 @@ def test_password_change_and_reset(client, django_user_model):
     )
     client.force_login(user)
     response = client.post(
-        "/accounts/password/change/",
+        "/en/accounts/password/change/",
         {
             "old_password": PASSWORD,
             "new_password1": "another-long-passphrase",
             "new_password2": "another-long-passphrase",
         },
     )
-    assertRedirects(response, "/accounts/password/change/done/")
-    client.post("/accounts/logout/")
+    assertRedirects(response, "/en/accounts/password/change/done/")
+    client.post("/en/accounts/logout/")
     response = client.post(
-        "/accounts/password/reset/", {"email": "learner@example.org"}
+        "/en/accounts/password/reset/", {"email": "learner@example.org"}
     )
-    assertRedirects(response, "/accounts/password/reset/sent/")
+    assertRedirects(response, "/en/accounts/password/reset/sent/")
     assert len(mail.outbox) == 1
-    assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert "/en/accounts/password/reset/" in mail.outbox[0].body
 
 
 def test_signup_ignores_an_offsite_next(client):
     response = client.post(
-        "/accounts/signup/",
+        "/en/accounts/signup/",
         {
             "username": "learner",
             "password1": PASSWORD,
@@ -119,4 +119,4 @@ def test_signup_ignores_an_offsite_next(client):
             "next": "https://evil.example/",
         },
     )
-    assertRedirects(response, "/progress/")
+    assertRedirects(response, "/en/progress/")

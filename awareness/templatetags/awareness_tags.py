@@ -1,10 +1,13 @@
 import re
 
 from django import template
+from django.urls import translate_url
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info
 
+from awareness.languages import bcp47, language_codes
 from awareness.rendering import render_markdown
 
 register = template.Library()
@@ -23,6 +26,15 @@ def _plain_text(text):
     return re.sub(r"\*\*|__|`|\|", " ", text)
 
 
+def _word_break(text, position, reach=20):
+    """Return a place near position to cut text: between words if any.
+
+    Chinese has no spaces between words, so it is cut at the position.
+    """
+    space = text.rfind(" ", max(position - reach, 0), position)
+    return space + 1 if space >= 0 else position
+
+
 @register.simple_tag
 def highlight(text, terms, width=220):
     """Return an escaped excerpt of text around the first term, terms marked."""
@@ -31,11 +43,11 @@ def highlight(text, terms, width=220):
     match = pattern.search(text) if terms else None
     start = 0
     if match and match.start() > width // 2:
-        start = text.rfind(" ", 0, match.start() - width // 3) + 1
+        start = _word_break(text, match.start() - width // 3)
     end = start + width
     if end < len(text):
-        end = max(text.rfind(" ", start, end), start + width // 2)
-    excerpt = text[start:end]
+        end = _word_break(text, end)
+    excerpt = text[start:end].strip()
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
     if not terms:
@@ -68,3 +80,27 @@ def described(field):
     if ids:
         attrs["aria-describedby"] = " ".join(ids)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def lang_attribute(code):
+    """Return a language code as HTML's lang and hreflang spell it."""
+    return bcp47(code or "en")
+
+
+@register.simple_tag(takes_context=True)
+def languages(context):
+    """Return this page in every language, for the switcher and hreflang."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = get_language()
+    return [
+        {
+            "code": code,
+            "lang": bcp47(code),
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+            "is_current": code == current,
+        }
+        for code in language_codes()
+    ]

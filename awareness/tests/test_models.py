@@ -73,6 +73,6 @@ def test_edit_after_load_is_detected():
 
 def test_absolute_urls_use_slugs():
     assert make_case_study(slug="fake-recruitment").get_absolute_url() == (
-        "/cases/fake-recruitment/"
+        "/en/cases/fake-recruitment/"
     )
-    assert make_tip(slug="public-wifi").get_absolute_url() == "/tips/public-wifi/"
+    assert make_tip(slug="public-wifi").get_absolute_url() == "/en/tips/public-wifi/"

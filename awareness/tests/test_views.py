@@ -27,18 +27,18 @@ def content(db):
 
 
 PAGES = [
-    ("/", "Who is selling your personal information?"),
-    ("/cases/", "Trojans planted in training companies"),
-    ("/cases/training-company-trojans/", "50+"),
-    ("/cases/order-decryption/", "18"),
-    ("/cases/fake-recruitment/", "according to the article"),
-    ("/chain/", "Information acquisition"),
-    ("/tips/", "Watch out for unusual calls"),
-    ("/tips/unusual-calls/", "corrected the call prefixes"),
-    ("/guides/information-leaked/", "96110"),
-    ("/search/?q=courier", "result"),
-    ("/about/", "张天培"),
-    ("/privacy/", "Privacy notice"),
+    ("/en/", "Who is selling your personal information?"),
+    ("/en/cases/", "Trojans planted in training companies"),
+    ("/en/cases/training-company-trojans/", "50+"),
+    ("/en/cases/order-decryption/", "18"),
+    ("/en/cases/fake-recruitment/", "according to the article"),
+    ("/en/chain/", "Information acquisition"),
+    ("/en/tips/", "Watch out for unusual calls"),
+    ("/en/tips/unusual-calls/", "corrected the call prefixes"),
+    ("/en/guides/information-leaked/", "96110"),
+    ("/en/search/?q=courier", "result"),
+    ("/en/about/", "张天培"),
+    ("/en/privacy/", "Privacy notice"),
 ]
 
 
@@ -51,7 +51,7 @@ def test_every_page_serves_the_articles_content(client, content, url, text):
 
 
 def test_case_study_shows_every_part_of_the_case(client, content):
-    response = client.get("/cases/order-decryption/")
+    response = client.get("/en/cases/order-decryption/")
     for heading in (
         "What happened",
         "Who did what in the chain",
@@ -82,7 +82,7 @@ def test_tip_lists_the_cases_it_would_have_prevented(client, content):
 
 
 def test_case_and_tip_pages_have_open_graph_tags(client, content):
-    for url in ("/cases/fake-recruitment/", "/tips/public-wifi/"):
+    for url in ("/en/cases/fake-recruitment/", "/en/tips/public-wifi/"):
         response = client.get(url)
         assertContains(response, '<meta property="og:title"')
         assertContains(response, '<meta property="og:description"')
@@ -97,48 +97,48 @@ def test_drafts_and_scheduled_items_are_hidden_from_visitors(client):
         slug="scheduled",
         published_at=timezone.now() + datetime.timedelta(days=2),
     )
-    response = client.get("/cases/")
+    response = client.get("/en/cases/")
     assertContains(response, "Published case")
     assertNotContains(response, "Draft case")
     assertNotContains(response, "Scheduled case")
-    assert client.get("/cases/draft/").status_code == 404
-    assert client.get("/cases/scheduled/").status_code == 404
-    assertNotContains(client.get("/search/?q=case"), "Draft case")
+    assert client.get("/en/cases/draft/").status_code == 404
+    assert client.get("/en/cases/scheduled/").status_code == 404
+    assertNotContains(client.get("/en/search/?q=case"), "Draft case")
 
 
 def test_staff_preview_drafts_with_a_notice(staff_client):
     make_case_study(title="Draft case", slug="draft", is_published=False)
-    response = staff_client.get("/cases/draft/")
+    response = staff_client.get("/en/cases/draft/")
     assertContains(response, "Draft case")
     assertContains(response, "this is a draft that visitors cannot see")
-    assertContains(staff_client.get("/cases/"), "Draft case")
+    assertContains(staff_client.get("/en/cases/"), "Draft case")
 
 
 def test_draft_case_does_not_leak_through_a_published_tip(client):
     tip = make_tip(slug="tip")
     make_case_study(title="Secret draft", is_published=False, tips=[tip])
-    assertNotContains(client.get("/tips/tip/"), "Secret draft")
+    assertNotContains(client.get("/en/tips/tip/"), "Secret draft")
 
 
 def test_draft_case_does_not_leak_through_the_chain_page(client):
     link = make_link(title="Acquisition")
     draft = make_case_study(title="Secret draft", is_published=False)
     make_role(case_study=draft, link=link, actor="Hidden actor")
-    response = client.get("/chain/")
+    response = client.get("/en/chain/")
     assertNotContains(response, "Hidden actor")
     assertNotContains(response, "Secret draft")
 
 
 def test_unknown_slug_gives_the_sites_own_404(client):
-    response = client.get("/cases/no-such-case/")
+    response = client.get("/en/cases/no-such-case/")
     assert response.status_code == 404
     assertTemplateUsed(response, "404.html")
     assertContains(response, "Page not found", status_code=404)
 
 
 def test_pages_only_answer_get(client, content):
-    assert client.post("/").status_code == 405
-    assert client.post("/search/", {"q": "x"}).status_code == 405
+    assert client.post("/en/").status_code == 405
+    assert client.post("/en/search/", {"q": "x"}).status_code == 405
 
 
 def test_reading_the_site_sets_no_cookies(client, content):
@@ -148,7 +148,7 @@ def test_reading_the_site_sets_no_cookies(client, content):
 
 def test_server_error_page_stands_alone(client, settings):
     settings.DEBUG = False
-    response = Client(raise_request_exception=False).get("/no-such-page-at-all/")
+    response = Client(raise_request_exception=False).get("/en/no-such-page-at-all/")
     assert response.status_code == 404
     from django.template.loader import render_to_string
 
@@ -178,16 +178,16 @@ def _build_site(count):
 
 
 PAGE_QUERIES = [
-    ("/", 3),
-    ("/cases/", 1),
+    ("/en/", 3),
+    ("/en/cases/", 1),
     ("case", 5),
-    ("/chain/", 4),
-    ("/tips/", 1),
+    ("/en/chain/", 4),
+    ("/en/tips/", 1),
     ("tip", 3),
-    ("/guides/information-leaked/", 2),
-    ("/search/?q=courier", 4),
-    ("/about/", 1),
-    ("/privacy/", 0),
+    ("/en/guides/information-leaked/", 2),
+    ("/en/search/?q=courier", 4),
+    ("/en/about/", 1),
+    ("/en/privacy/", 0),
 ]
 
 
@@ -208,28 +208,28 @@ def test_search_finds_words_in_titles_and_bodies(client):
     make_case_study(title="Order decryption", story="Courier insiders unmasked orders.")
     make_tip(title="Keep courier slips safe", what_to_do="Shred them.")
     make_guide(title="If it leaked", body="Report harassing calls to 12321.")
-    response = client.get("/search/?q=courier")
+    response = client.get("/en/search/?q=courier")
     assertContains(response, "2 results")
     assertContains(response, "<mark>courier</mark>", html=False)
-    assertContains(client.get("/search/?q=12321"), "If it leaked")
+    assertContains(client.get("/en/search/?q=12321"), "If it leaked")
 
 
 def test_search_ranks_title_matches_first(client):
     make_case_study(title="Fake recruitment", story="Wifi is mentioned in passing.")
     make_tip(title="Be careful with public WiFi")
-    body = client.get("/search/?q=wifi").content.decode()
+    body = client.get("/en/search/?q=wifi").content.decode()
     assert body.index("Be careful with public") < body.index("Fake recruitment")
 
 
 def test_empty_search_result_helps(client, content):
-    response = client.get("/search/?q=zzzzqqq")
+    response = client.get("/en/search/?q=zzzzqqq")
     assertContains(response, "0 results")
     assertContains(response, "Nothing matched")
-    assertContains(response, "/tips/")
+    assertContains(response, "/en/tips/")
 
 
 def test_search_escapes_the_query(client):
-    response = client.get("/search/", {"q": '<script>alert("x")</script>'})
+    response = client.get("/en/search/", {"q": '<script>alert("x")</script>'})
     assert response.status_code == 200
     assertNotContains(response, "<script>alert", html=False)
 
@@ -239,30 +239,30 @@ def test_search_escapes_the_query(client):
 )
 def test_search_never_fails_on_odd_input(client, query):
     make_tip(title="Keep 快递 slips", what_to_do="100% of slips.")
-    response = client.get("/search/", {"q": query})
+    response = client.get("/en/search/", {"q": query})
     assert response.status_code == 200
 
 
 def test_search_without_a_query_shows_only_the_form(client):
-    response = client.get("/search/")
+    response = client.get("/en/search/")
     assertContains(response, 'name="q"')
     assertNotContains(response, "results for")
 
 
 def test_leak_guide_is_searchable(client, content):
     assert Guide.objects.filter(slug="information-leaked").exists()
-    assertContains(client.get("/search/?q=96110"), "/guides/information-leaked/")
+    assertContains(client.get("/en/search/?q=96110"), "/en/guides/information-leaked/")
 
 
 def test_case_pages_credit_the_article_in_full(client, content):
-    response = client.get("/cases/training-company-trojans/")
+    response = client.get("/en/cases/training-company-trojans/")
     for credit in ("People&#x27;s Daily", "Rule of Law Focus", "张天培", "李强"):
         assertContains(response, credit)
     assertContains(response, 'datetime="2025-04-21"')
 
 
 def test_leak_guide_names_the_real_channels_and_rights(client, content):
-    response = client.get("/guides/information-leaked/")
+    response = client.get("/en/guides/information-leaked/")
     for text in ("110", "96110", "12321", "National Anti-Fraud Center", "evidence"):
         assertContains(response, text)
     for right in ("see and copy", "corrected", "deleted", "explained"):

@@ -46,9 +46,9 @@ def quiz():
 
 
 def start(client, quiz):
-    response = client.post(f"/quizzes/{quiz.slug}/start/")
+    response = client.post(f"/en/quizzes/{quiz.slug}/start/")
     attempt = Attempt.objects.latest("started_at")
-    assertRedirects(response, f"/attempts/{attempt.public_id}/1/")
+    assertRedirects(response, f"/en/attempts/{attempt.public_id}/1/")
     return attempt
 
 
@@ -59,38 +59,38 @@ def keys(client, attempt, position, *texts):
 
 def answer(client, attempt, position, *texts):
     return client.post(
-        f"/attempts/{attempt.public_id}/{position}/answer/",
+        f"/en/attempts/{attempt.public_id}/{position}/answer/",
         {"choice": keys(client, attempt, position, *texts)},
     )
 
 
 def test_a_learner_takes_a_quiz_from_start_to_result(client, quiz):
     attempt = start(client, quiz)
-    response = client.get(f"/attempts/{attempt.public_id}/1/")
+    response = client.get(f"/en/attempts/{attempt.public_id}/1/")
     assertContains(response, "Question 1 of 4")
     assertContains(response, '<progress class="quiz__progress" max="4" value="1"')
 
     response = answer(client, attempt, 1, "Right")
     assertRedirects(
         response,
-        f"/attempts/{attempt.public_id}/1/#feedback",
+        f"/en/attempts/{attempt.public_id}/1/#feedback",
         fetch_redirect_response=False,
     )
-    feedback = client.get(f"/attempts/{attempt.public_id}/1/")
+    feedback = client.get(f"/en/attempts/{attempt.public_id}/1/")
     assertContains(feedback, "Right.")
     assertContains(feedback, "Why Right.")
     assertContains(feedback, "Why Wrong.")
-    assertContains(feedback, f"/attempts/{attempt.public_id}/2/")
+    assertContains(feedback, f"/en/attempts/{attempt.public_id}/2/")
 
     answer(client, attempt, 2, "Link", "Greeting")
     answer(client, attempt, 3, "Scam")
     answer(client, attempt, 4, "tap http://refund.example ")
-    response = client.get(f"/attempts/{attempt.public_id}/4/")
+    response = client.get(f"/en/attempts/{attempt.public_id}/4/")
     assertContains(response, "See your result")
 
-    response = client.post(f"/attempts/{attempt.public_id}/finish/")
-    assertRedirects(response, f"/attempts/{attempt.public_id}/")
-    result = client.get(f"/attempts/{attempt.public_id}/")
+    response = client.post(f"/en/attempts/{attempt.public_id}/finish/")
+    assertRedirects(response, f"/en/attempts/{attempt.public_id}/")
+    result = client.get(f"/en/attempts/{attempt.public_id}/")
     attempt.refresh_from_db()
     assert attempt.score == pytest.approx(100 * (1 + 0 + 0 + 0.5) / 4, abs=0.1)
     assertContains(result, "Not passed yet")
@@ -98,7 +98,7 @@ def test_a_learner_takes_a_quiz_from_start_to_result(client, quiz):
     assertContains(result, "You called 1 of 1 genuine message a scam.")
     assertContains(result, "d′")
     assertContains(result, "Try again")
-    mistakes = client.get(f"/attempts/{attempt.public_id}/?show=mistakes")
+    mistakes = client.get(f"/en/attempts/{attempt.public_id}/?show=mistakes")
     assertContains(mistakes, "Your mistakes")
     assertNotContains(mistakes, "Who calls from +?")
 
@@ -108,14 +108,14 @@ def test_feedback_at_the_end_waits_for_the_result(client, quiz):
     quiz.save()
     attempt = start(client, quiz)
     response = answer(client, attempt, 1, "Wrong")
-    assertRedirects(response, f"/attempts/{attempt.public_id}/2/")
-    assertNotContains(client.get(f"/attempts/{attempt.public_id}/1/"), "Why Wrong.")
+    assertRedirects(response, f"/en/attempts/{attempt.public_id}/2/")
+    assertNotContains(client.get(f"/en/attempts/{attempt.public_id}/1/"), "Why Wrong.")
     for position, text in ((2, "Link"), (3, "Legit"), (4, " today.")):
         answer(client, attempt, position, text)
-    response = client.get(f"/attempts/{attempt.public_id}/")
+    response = client.get(f"/en/attempts/{attempt.public_id}/")
     assertContains(response, "All questions answered")
-    client.post(f"/attempts/{attempt.public_id}/finish/")
-    assertContains(client.get(f"/attempts/{attempt.public_id}/"), "Why Wrong.")
+    client.post(f"/en/attempts/{attempt.public_id}/finish/")
+    assertContains(client.get(f"/en/attempts/{attempt.public_id}/"), "Why Wrong.")
 
 
 def test_replayed_post_counts_once(client, quiz):
@@ -132,51 +132,51 @@ def test_replayed_post_counts_once(client, quiz):
 def test_post_for_a_question_that_is_not_current_redirects(client, quiz):
     attempt = start(client, quiz)
     response = answer(client, attempt, 3, "Scam")
-    assertRedirects(response, f"/attempts/{attempt.public_id}/1/")
+    assertRedirects(response, f"/en/attempts/{attempt.public_id}/1/")
     assert not Answer.objects.get(attempt=attempt, position=3).is_answered
 
 
 def test_skipping_ahead_by_url_returns_to_the_current_question(client, quiz):
     attempt = start(client, quiz)
     assertRedirects(
-        client.get(f"/attempts/{attempt.public_id}/3/"),
-        f"/attempts/{attempt.public_id}/1/",
+        client.get(f"/en/attempts/{attempt.public_id}/3/"),
+        f"/en/attempts/{attempt.public_id}/1/",
     )
-    assert client.get(f"/attempts/{attempt.public_id}/9/").status_code == 404
+    assert client.get(f"/en/attempts/{attempt.public_id}/9/").status_code == 404
 
 
 def test_finishing_early_or_twice_is_harmless(client, quiz):
     attempt = start(client, quiz)
-    response = client.post(f"/attempts/{attempt.public_id}/finish/")
-    assertRedirects(response, f"/attempts/{attempt.public_id}/1/")
+    response = client.post(f"/en/attempts/{attempt.public_id}/finish/")
+    assertRedirects(response, f"/en/attempts/{attempt.public_id}/1/")
     for position, text in ((1, "Right"), (2, "Link"), (3, "Legit"), (4, " today.")):
         answer(client, attempt, position, text)
-    client.post(f"/attempts/{attempt.public_id}/finish/")
+    client.post(f"/en/attempts/{attempt.public_id}/finish/")
     first = Attempt.objects.get(pk=attempt.pk).completed_at
-    client.post(f"/attempts/{attempt.public_id}/finish/")
+    client.post(f"/en/attempts/{attempt.public_id}/finish/")
     assert Attempt.objects.get(pk=attempt.pk).completed_at == first
     response = answer(client, attempt, 1, "Wrong")
-    assertRedirects(response, f"/attempts/{attempt.public_id}/")
+    assertRedirects(response, f"/en/attempts/{attempt.public_id}/")
 
 
 def test_an_unfinished_attempt_can_be_resumed(client, quiz):
     attempt = start(client, quiz)
     answer(client, attempt, 1, "Right")
-    response = client.get(f"/quizzes/{quiz.slug}/")
+    response = client.get(f"/en/quizzes/{quiz.slug}/")
     assertContains(response, "Resume where you left off")
     assertRedirects(
-        client.get(f"/attempts/{attempt.public_id}/"),
-        f"/attempts/{attempt.public_id}/2/",
+        client.get(f"/en/attempts/{attempt.public_id}/"),
+        f"/en/attempts/{attempt.public_id}/2/",
     )
 
 
 def test_another_learners_attempt_is_a_404(client, quiz):
     attempt = start(client, quiz)
     stranger = Client()
-    assert stranger.get(f"/attempts/{attempt.public_id}/").status_code == 404
-    assert stranger.get(f"/attempts/{attempt.public_id}/1/").status_code == 404
+    assert stranger.get(f"/en/attempts/{attempt.public_id}/").status_code == 404
+    assert stranger.get(f"/en/attempts/{attempt.public_id}/1/").status_code == 404
     response = stranger.post(
-        f"/attempts/{attempt.public_id}/1/answer/", {"choice": "x"}
+        f"/en/attempts/{attempt.public_id}/1/answer/", {"choice": "x"}
     )
     assert response.status_code == 404
     assert not Answer.objects.filter(answered_at__isnull=False).exists()
@@ -186,7 +186,9 @@ def test_the_question_page_holds_no_trace_of_the_answer(client, quiz):
     attempt = start(client, quiz)
     for position in range(1, 5):
         answer_row = attempt.answers.get(position=position)
-        page = client.get(f"/attempts/{attempt.public_id}/{position}/").content.decode()
+        page = client.get(
+            f"/en/attempts/{attempt.public_id}/{position}/"
+        ).content.decode()
         for choice in answer_row.question.choices.all():
             assert choice.explanation not in page
             assert f'name="choice" value="{choice.pk}"' not in page
@@ -218,7 +220,7 @@ def test_the_question_page_holds_no_trace_of_the_answer(client, quiz):
 )
 def test_malformed_answers_get_a_clear_message_and_no_500(client, quiz, data):
     attempt = start(client, quiz)
-    response = client.post(f"/attempts/{attempt.public_id}/1/answer/", data)
+    response = client.post(f"/en/attempts/{attempt.public_id}/1/answer/", data)
     assert response.status_code == 400
     assertContains(response, "form-error", status_code=400)
     assert not Answer.objects.get(attempt=attempt, position=1).is_answered
@@ -230,7 +232,7 @@ def test_a_choice_from_another_question_is_refused(client, quiz):
     attempt = start(client, quiz)
     foreign = keys(client, attempt, 2, "Link")
     response = client.post(
-        f"/attempts/{attempt.public_id}/1/answer/", {"choice": foreign}
+        f"/en/attempts/{attempt.public_id}/1/answer/", {"choice": foreign}
     )
     assertContains(response, "not part of this question", status_code=400)
 
@@ -239,7 +241,7 @@ def test_duplicated_choices_count_once(client, quiz):
     attempt = start(client, quiz)
     answer(client, attempt, 1, "Right")
     link = keys(client, attempt, 2, "Link")[0]
-    client.post(f"/attempts/{attempt.public_id}/2/answer/", {"choice": [link, link]})
+    client.post(f"/en/attempts/{attempt.public_id}/2/answer/", {"choice": [link, link]})
     recorded = Answer.objects.get(attempt=attempt, position=2)
     assert recorded.mark == 0.5
     assert recorded.choices.count() == 1
@@ -248,49 +250,49 @@ def test_duplicated_choices_count_once(client, quiz):
 def test_select_all_may_be_left_empty(client, quiz):
     attempt = start(client, quiz)
     answer(client, attempt, 1, "Right")
-    response = client.post(f"/attempts/{attempt.public_id}/2/answer/", {})
+    response = client.post(f"/en/attempts/{attempt.public_id}/2/answer/", {})
     assert response.status_code == 302
     assert Answer.objects.get(attempt=attempt, position=2).mark == 0.0
 
 
 def test_pages_render_the_five_kinds_as_real_inputs(client, quiz):
     attempt = start(client, quiz)
-    page = client.get(f"/attempts/{attempt.public_id}/1/")
+    page = client.get(f"/en/attempts/{attempt.public_id}/1/")
     assertContains(page, 'type="radio"', count=2)
     assertContains(page, "<fieldset")
     assertContains(page, "<legend")
     answer(client, attempt, 1, "Right")
-    page = client.get(f"/attempts/{attempt.public_id}/2/")
+    page = client.get(f"/en/attempts/{attempt.public_id}/2/")
     assertContains(page, 'type="checkbox"', count=3)
     assertContains(page, "Select all that apply")
     answer(client, attempt, 2, "Link")
-    page = client.get(f"/attempts/{attempt.public_id}/3/")
+    page = client.get(f"/en/attempts/{attempt.public_id}/3/")
     assertContains(page, "Training example")
     assertContains(page, "This is 96110")
     answer(client, attempt, 3, "Legit")
-    page = client.get(f"/attempts/{attempt.public_id}/4/")
+    page = client.get(f"/en/attempts/{attempt.public_id}/4/")
     assertContains(page, 'class="segment__input" type="checkbox"', count=4)
 
 
 def test_quiz_pages_list_and_describe_quizzes(client, quiz):
-    assertContains(client.get("/quizzes/"), quiz.title)
-    page = client.get(f"/quizzes/{quiz.slug}/")
+    assertContains(client.get("/en/quizzes/"), quiz.title)
+    page = client.get(f"/en/quizzes/{quiz.slug}/")
     assertContains(page, "4 questions, one per page")
     assertContains(page, "ticking everything scores nothing")
-    assert client.get("/quizzes/no-such-quiz/").status_code == 404
+    assert client.get("/en/quizzes/no-such-quiz/").status_code == 404
 
 
 def test_draft_quizzes_cannot_be_started(client):
     draft = make_quiz(slug="draft", is_published=False)
     make_question(draft)
-    assert client.get("/quizzes/draft/").status_code == 404
-    assert client.post("/quizzes/draft/start/").status_code == 404
+    assert client.get("/en/quizzes/draft/").status_code == 404
+    assert client.post("/en/quizzes/draft/start/").status_code == 404
 
 
 def test_progress_lists_only_my_attempts(client, quiz):
     attempt = start(client, quiz)
-    assertContains(client.get("/progress/"), attempt.get_absolute_url())
-    assertNotContains(Client().get("/progress/"), attempt.get_absolute_url())
+    assertContains(client.get("/en/progress/"), attempt.get_absolute_url())
+    assertNotContains(Client().get("/en/progress/"), attempt.get_absolute_url())
 
 
 def _queries(callable_):
@@ -305,7 +307,7 @@ def _pages_at_size(client, size):
         make_question(quiz, kind="multiple", choices=(("A", 1), ("B", 0), ("C", 1)))
     attempt = start(client, quiz)
     chosen = {"choice": keys(client, attempt, 1, "A")}
-    url = f"/attempts/{attempt.public_id}/1/"
+    url = f"/en/attempts/{attempt.public_id}/1/"
     counts = {
         "question": _queries(lambda: client.get(url)),
         "answer": _queries(lambda: client.post(f"{url}answer/", chosen)),
@@ -313,9 +315,11 @@ def _pages_at_size(client, size):
     }
     for position in range(2, size + 1):
         answer(client, attempt, position, "A")
-    client.post(f"/attempts/{attempt.public_id}/finish/")
-    counts["result"] = _queries(lambda: client.get(f"/attempts/{attempt.public_id}/"))
-    counts["progress"] = _queries(lambda: client.get("/progress/"))
+    client.post(f"/en/attempts/{attempt.public_id}/finish/")
+    counts["result"] = _queries(
+        lambda: client.get(f"/en/attempts/{attempt.public_id}/")
+    )
+    counts["progress"] = _queries(lambda: client.get("/en/progress/"))
     return counts
 
 
@@ -338,8 +342,8 @@ def test_progress_shows_best_latest_and_mastery(client, quiz):
         attempt = start(client, quiz)
         for position in range(1, 5):
             answer(client, attempt, position, *picks)
-        client.post(f"/attempts/{attempt.public_id}/finish/")
-    response = client.get("/progress/")
+        client.post(f"/en/attempts/{attempt.public_id}/finish/")
+    response = client.get("/en/progress/")
     assertContains(response, "Quizzes taken")
     assertContains(response, "Mastery by topic")
     assertContains(response, "Suspicious calls and messages")
@@ -350,13 +354,13 @@ def test_progress_shows_best_latest_and_mastery(client, quiz):
 
 def test_reading_is_recorded_only_for_learners_and_once(client, quiz):
     case_study = make_case_study(slug="trojans", title="Trojans")
-    client.get("/cases/trojans/")
+    client.get("/en/cases/trojans/")
     assert not Reading.objects.exists()
     start(client, quiz)
-    client.get("/cases/trojans/")
-    client.get("/cases/trojans/")
+    client.get("/en/cases/trojans/")
+    client.get("/en/cases/trojans/")
     assert Reading.objects.get().case_study == case_study
-    assertContains(client.get("/progress/"), "/cases/trojans/")
+    assertContains(client.get("/en/progress/"), "/en/cases/trojans/")
 
 
 def test_readings_join_the_account_without_duplicates(client, quiz, django_user_model):
@@ -364,9 +368,9 @@ def test_readings_join_the_account_without_duplicates(client, quiz, django_user_
     user = django_user_model.objects.create_user("learner", password="long-pass-word-1")
     Reading.objects.create(user=user, tip=PrecautionTip.objects.get())
     start(client, quiz)
-    client.get("/tips/wifi/")
+    client.get("/en/tips/wifi/")
     client.post(
-        "/accounts/login/", {"username": "learner", "password": "long-pass-word-1"}
+        "/en/accounts/login/", {"username": "learner", "password": "long-pass-word-1"}
     )
     assert list(Reading.objects.values_list("user__username", flat=True)) == ["learner"]
 
@@ -380,12 +384,14 @@ def test_staff_with_the_permission_may_read_but_not_answer(
     staff = django_user_model.objects.create_user("analyst", is_staff=True)
     other = Client()
     other.force_login(staff)
-    assert other.get(f"/attempts/{attempt.public_id}/").status_code == 404
+    assert other.get(f"/en/attempts/{attempt.public_id}/").status_code == 404
     staff.user_permissions.add(Permission.objects.get(codename="view_learner_progress"))
     other = Client()
     other.force_login(staff)
-    assert other.get(f"/attempts/{attempt.public_id}/").status_code == 302
-    response = other.post(f"/attempts/{attempt.public_id}/1/answer/", {"choice": "x"})
+    assert other.get(f"/en/attempts/{attempt.public_id}/").status_code == 302
+    response = other.post(
+        f"/en/attempts/{attempt.public_id}/1/answer/", {"choice": "x"}
+    )
     assert response.status_code == 404
 
 
@@ -395,6 +401,6 @@ def test_red_flag_feedback_counts_cues(client, quiz):
     answer(client, attempt, 2, "Link")
     answer(client, attempt, 3, "Legit")
     answer(client, attempt, 4, "tap http://refund.example ", " today.")
-    response = client.get(f"/attempts/{attempt.public_id}/4/")
+    response = client.get(f"/en/attempts/{attempt.public_id}/4/")
     assertContains(response, "You found 1 of 2 red flags.")
     assertContains(response, "You marked 1 harmless part as a red flag.")

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 
+from awareness.languages import localized, translated_fields
 from awareness.models import (
     CaseStudy,
     ChainLink,
@@ -61,9 +62,49 @@ FIELDS = {
 QUESTION_FIELDS = ("kind", "topic", "prompt", "channel", "sender", "body", "is_scam")
 
 
+# A caller's number reads the same in every language, so a file need not
+# repeat it; a sender with words in it gives its own `sender_zh_hans`.
+SAME_IN_EVERY_LANGUAGE = {"sender"}
+
+
+def localized_values(model, entry, names):
+    """Return the values of the named fields, one column per language.
+
+    A translated field `f` reads its English from `f` and its Simplified
+    Chinese from `f_zh_hans`; `f_zh_hant` is optional, since Traditional
+    Chinese is converted from the Simplified unless a file gives its own.
+    """
+    translated = set(translated_fields(model))
+    values = {}
+    for name in names:
+        default = model._meta.get_field(name).get_default()
+        if name not in translated:
+            values[name] = entry.get(name, default)
+            continue
+        values[localized(name, "en")] = entry.get(name, default)
+        values[localized(name, "zh-hans")] = entry.get(
+            f"{name}_zh_hans",
+            values[localized(name, "en")] if name in SAME_IN_EVERY_LANGUAGE else "",
+        )
+        if f"{name}_zh_hant" in entry:
+            values[localized(name, "zh-hant")] = entry[f"{name}_zh_hant"]
+    if translated & set(names):
+        values["zh_hant_is_converted"] = not any(
+            f"{name}_zh_hant" in entry for name in translated
+        )
+    return values
+
+
+# Bump when the loader maps files to the database differently, so that the
+# next load rewrites every item instead of calling it unchanged.
+LOADER_VERSION = 2
+
+
 def digest(entry):
     """Return a fingerprint of one item as the file describes it."""
-    text = json.dumps(entry, sort_keys=True, default=str, ensure_ascii=False)
+    text = json.dumps(
+        [LOADER_VERSION, entry], sort_keys=True, default=str, ensure_ascii=False
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -140,10 +181,7 @@ class Command(BaseCommand):
         slug = entry["slug"]
         # A field the file leaves out takes the model's default, so that
         # removing a line from a file clears it in the database too.
-        fields = {
-            name: entry.get(name, model._meta.get_field(name).get_default())
-            for name in FIELDS[model]
-        }
+        fields = localized_values(model, entry, FIELDS[model])
         item = model.objects.filter(slug=slug).first()
         if item is None:
             item = model(slug=slug, **fields)
@@ -186,9 +224,7 @@ class Command(BaseCommand):
                 KeyFigure(
                     case_study=item,
                     order=order,
-                    value=figure["value"],
-                    label=figure["label"],
-                    basis=figure["basis"],
+                    **localized_values(KeyFigure, figure, ("value", "label", "basis")),
                     source=self.lookup(self.sources, [figure["source"]], item)[0],
                 )
                 for order, figure in enumerate(entry.get("figures", []), start=1)
@@ -199,9 +235,9 @@ class Command(BaseCommand):
                     case_study=item,
                     order=order,
                     link=self.lookup(self.links, [role["link"]], item)[0],
-                    position=role.get("position", ""),
-                    actor=role["actor"],
-                    action=role["action"],
+                    **localized_values(
+                        ChainRole, role, ("position", "actor", "action")
+                    ),
                 )
                 for order, role in enumerate(entry.get("roles", []), start=1)
             )
@@ -218,16 +254,20 @@ class Command(BaseCommand):
             if not key:
                 raise CommandError(f"A question in “{quiz.slug}” lacks a key.")
             keys.append(key)
-            fields = {
-                name: entry.get(name, Question._meta.get_field(name).get_default())
-                for name in QUESTION_FIELDS
-            }
-            if fields["kind"] == Question.Kind.RED_FLAGS:
-                fields["body"] = "".join(c["text"] for c in entry.get("choices", []))
+            if entry.get("kind") == Question.Kind.RED_FLAGS:
+                # The message is its segments, read in order.
+                choices = entry.get("choices", [])
+                entry = {
+                    **entry,
+                    "body": "".join(c.get("text", "") for c in choices),
+                    "body_zh_hans": "".join(c.get("text_zh_hans", "") for c in choices),
+                }
+            fields = localized_values(
+                Question, entry, (*QUESTION_FIELDS, "explanation")
+            )
             fields.update(
                 quiz=quiz,
                 order=order,
-                explanation=entry.get("explanation", ""),
                 case_study=self.optional(self.cases, entry.get("case_study"), quiz),
                 tip=self.optional(self.tips, entry.get("tip"), quiz),
                 guide=self.optional(self.guides, entry.get("guide"), quiz),
@@ -250,9 +290,11 @@ class Command(BaseCommand):
             choice = existing[order - 1] if order <= len(existing) else Choice()
             choice.question = question
             choice.order = order
-            choice.text = entry.get("text", "")
+            for name, value in localized_values(
+                Choice, entry, ("text", "explanation")
+            ).items():
+                setattr(choice, name, value)
             choice.is_correct = bool(entry.get("correct", False))
-            choice.explanation = entry.get("explanation", "")
             self.validate(choice, quiz, exclude=["question"])
             choice.save()
         Choice.objects.filter(
@@ -279,6 +321,8 @@ class Command(BaseCommand):
     def create_valid(self, rows):
         rows = list(rows)
         for row in rows:
+            # bulk_create() skips save(), where translations are tracked.
+            row.update_translations()
             try:
                 row.full_clean(exclude=["case_study", "link", "source"])
             except ValidationError as error:
