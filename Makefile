@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Compiled interface translations, built from the committed .po files.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test lint format check ci lock clean
+.PHONY: install run test lint format check ci lock clean messages
 
-install: $(STAMP)
+install: $(STAMP) $(MO_FILES)
 
 # Reinstall only when the pinned requirements change, so a second run is fast.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -15,6 +17,16 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel --quiet compile --domain django --directory locale --locale $*
+
+# Refresh the .po files from the code (needs GNU gettext's xgettext), then
+# derive the Traditional Chinese strings from the Simplified.
+messages: install
+	$(BIN)/python -m manage makemessages --locale zh_Hans --no-obsolete \
+		--add-location file --ignore .venv --ignore var --ignore node_modules
+	$(BIN)/python -m manage convert_messages
 
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python -m manage migrate --no-input

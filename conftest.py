@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +25,12 @@ def superuser_client(client, django_user_model):
     )
     client.force_login(admin)
     return client
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request leaves its language active in the thread; without this, a
+    # test would create content in the language of the test before it.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -1,7 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _, ngettext
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
+from .languages import language_codes, localized
 from .models import (
     CaseStudy,
     ChainLink,
@@ -11,6 +18,87 @@ from .models import (
     PrecautionTip,
     Source,
 )
+
+
+def side_by_side(*fields):
+    """Return fieldset rows that show each field in every language in a row."""
+    return tuple(
+        tuple(localized(field, code) for code in language_codes()) for field in fields
+    )
+
+
+def in_every_language(*fields):
+    """Return the columns of the fields in every language, for admin search."""
+    return tuple(
+        localized(field, code) for field in fields for code in language_codes()
+    )
+
+
+class TranslatedForm(forms.ModelForm):
+    def _post_clean(self):
+        super()._post_clean()
+        # Someone who edits the Traditional Chinese writes their own: stop
+        # converting it from the Simplified, which would overwrite it.
+        if "zh_hant_is_converted" not in self.changed_data and any(
+            name.endswith("_zh_hant") for name in self.changed_data
+        ):
+            self.instance.zh_hant_is_converted = False
+
+
+class TranslationStatusFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("todo", _("Missing or out of date")),
+            ("current", _("Up to date")),
+        )
+
+    def queryset(self, request, queryset):
+        todo = models.Q(zh_hans_status__in=("missing", "stale")) | models.Q(
+            zh_hant_status__in=("missing", "stale")
+        )
+        if self.value() == "todo":
+            return queryset.filter(todo)
+        if self.value() == "current":
+            return queryset.exclude(todo)
+        return queryset
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """An admin that edits every language side by side and tracks translations."""
+
+    form = TranslatedForm
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
+    translation_fieldset = (
+        _("Translation"),
+        {
+            "fields": ("zh_hant_is_converted",),
+            "description": _(
+                "Traditional Chinese is converted from the Simplified unless "
+                "you write it yourself."
+            ),
+        },
+    )
+    actions = ("mark_translations_current",)
+
+    @admin.action(description=_("Mark the translations as still matching the English"))
+    def mark_translations_current(self, request, queryset):
+        for item in queryset:
+            item.mark_translations_current()
+        self.message_user(
+            request,
+            _("Translations that were out of date are now marked up to date."),
+            messages.SUCCESS,
+        )
+
+
+class TranslatedInlineMixin:
+    form = TranslatedForm
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -35,16 +123,23 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContentAdmin(admin.ModelAdmin):
+class ContentAdmin(TranslatedAdmin):
     """Shared admin for editorial content: drafts, scheduling, sources."""
 
-    list_display = ("title", "status", "published_at", "last_verified", "updated_at")
-    list_filter = (StatusFilter, "last_verified")
-    search_fields = ("title", "summary")
+    list_display = (
+        "title",
+        "status",
+        "published_at",
+        "last_verified",
+        "zh_hans_status",
+        "zh_hant_status",
+    )
+    list_filter = (StatusFilter, TranslationStatusFilter, "last_verified")
+    search_fields = in_every_language("title", "summary")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
     filter_horizontal = ("sources",)
-    actions = ("publish", "unpublish")
+    actions = ("publish", "unpublish", *TranslatedAdmin.actions)
     readonly_fields = ("created_at", "updated_at")
     publishing_fieldset = (
         _("Publishing"),
@@ -77,13 +172,13 @@ class ContentAdmin(admin.ModelAdmin):
         )
 
 
-class ChainRoleInline(admin.TabularInline):
+class ChainRoleInline(TranslatedInlineMixin, TranslationStackedInline):
     model = ChainRole
     extra = 0
-    fields = ("order", "link", "position", "actor", "action")
+    fields = (("order", "link", "position"), *side_by_side("actor", "action"))
 
 
-class LinkRoleInline(admin.TabularInline):
+class LinkRoleInline(TranslationTabularInline):
     """The roles from every case that sit on this link, edited with the case."""
 
     model = ChainRole
@@ -97,28 +192,34 @@ class LinkRoleInline(admin.TabularInline):
         return False
 
 
-class KeyFigureInline(admin.TabularInline):
+class KeyFigureInline(TranslatedInlineMixin, TranslationStackedInline):
     model = KeyFigure
     extra = 0
-    fields = ("order", "value", "label", "basis", "source")
+    fields = (("order", "basis", "source"), *side_by_side("value", "label"))
 
 
 @admin.register(CaseStudy)
 class CaseStudyAdmin(ContentAdmin):
     list_display = ("number", *ContentAdmin.list_display)
     list_display_links = ("title",)
-    search_fields = ("title", "summary", "story", "takeaway")
+    search_fields = in_every_language("title", "summary", "story", "takeaway")
     filter_horizontal = ("sources", "tips")
     inlines = (KeyFigureInline, ChainRoleInline)
     fieldsets = (
-        (None, {"fields": ("number", "title", "slug", "summary")}),
+        (None, {"fields": ("number", *side_by_side("title"), "slug")}),
+        (None, {"fields": side_by_side("summary")}),
         (
             _("The case"),
-            {"fields": ("story", "warning_signs", "police_action", "takeaway")},
+            {
+                "fields": side_by_side(
+                    "story", "warning_signs", "police_action", "takeaway"
+                )
+            },
         ),
         (_("Links"), {"fields": ("tips",)}),
         ContentAdmin.sourcing_fieldset,
         ContentAdmin.publishing_fieldset,
+        TranslatedAdmin.translation_fieldset,
     )
 
 
@@ -126,12 +227,19 @@ class CaseStudyAdmin(ContentAdmin):
 class PrecautionTipAdmin(ContentAdmin):
     list_display = ("number", *ContentAdmin.list_display, "case_count")
     list_display_links = ("title",)
-    search_fields = ("title", "summary", "why_it_matters", "what_to_do")
+    search_fields = in_every_language(
+        "title", "summary", "why_it_matters", "what_to_do"
+    )
     fieldsets = (
-        (None, {"fields": ("number", "title", "slug", "summary")}),
-        (_("Advice"), {"fields": ("why_it_matters", "what_to_do", "editor_note")}),
+        (None, {"fields": ("number", *side_by_side("title"), "slug")}),
+        (None, {"fields": side_by_side("summary")}),
+        (
+            _("Advice"),
+            {"fields": side_by_side("why_it_matters", "what_to_do", "editor_note")},
+        ),
         ContentAdmin.sourcing_fieldset,
         ContentAdmin.publishing_fieldset,
+        TranslatedAdmin.translation_fieldset,
     )
 
     def get_queryset(self, request):
@@ -146,31 +254,51 @@ class PrecautionTipAdmin(ContentAdmin):
 class ChainLinkAdmin(ContentAdmin):
     list_display = ("order", *ContentAdmin.list_display)
     list_display_links = ("title",)
-    search_fields = ("title", "summary", "body")
+    search_fields = in_every_language("title", "summary", "body")
     inlines = (LinkRoleInline,)
     fieldsets = (
-        (None, {"fields": ("order", "title", "slug", "summary", "body")}),
+        (None, {"fields": ("order", *side_by_side("title"), "slug")}),
+        (None, {"fields": side_by_side("summary", "body")}),
         ContentAdmin.sourcing_fieldset,
         ContentAdmin.publishing_fieldset,
+        TranslatedAdmin.translation_fieldset,
     )
 
 
 @admin.register(Guide)
 class GuideAdmin(ContentAdmin):
-    search_fields = ("title", "summary", "body")
+    search_fields = in_every_language("title", "summary", "body")
     fieldsets = (
-        (None, {"fields": ("order", "title", "slug", "summary", "body")}),
+        (None, {"fields": ("order", *side_by_side("title"), "slug")}),
+        (None, {"fields": side_by_side("summary", "body")}),
         ContentAdmin.sourcing_fieldset,
         ContentAdmin.publishing_fieldset,
+        TranslatedAdmin.translation_fieldset,
     )
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ("title", "publisher", "published_on", "order")
+class SourceAdmin(TranslatedAdmin):
+    list_display = ("title", "publisher", "published_on", "order", "zh_hans_status")
     list_editable = ("order",)
-    search_fields = ("title", "publisher", "author", "note")
-    list_filter = ("publisher",)
+    search_fields = in_every_language("title", "publisher", "author", "note")
+    list_filter = (TranslationStatusFilter, "publisher")
+    fieldsets = (
+        (None, {"fields": (*side_by_side("title"), "slug")}),
+        (
+            None,
+            {
+                "fields": (
+                    *side_by_side("publisher", "author"),
+                    "url",
+                    "published_on",
+                    *side_by_side("note"),
+                    "order",
+                )
+            },
+        ),
+        TranslatedAdmin.translation_fieldset,
+    )
     prepopulated_fields = {"slug": ("title",)}
     # Django 6 makes https the default scheme; opt in now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -129,6 +129,8 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+# Slugs come from the English title, so that URLs stay ASCII.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 # A text missing in Traditional Chinese falls back to the Simplified, which
 # a reader of Traditional Chinese can read; English is the last resort.
 MODELTRANSLATION_FALLBACK_LANGUAGES = {
