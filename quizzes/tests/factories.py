@@ -22,12 +22,16 @@ def make_quiz(**kwargs):
 def make_question(
     quiz, kind="single", choices=(("Right", True), ("Wrong", False)), **kwargs
 ):
+    """Make a published question; choices are (text, correct) or
+    (text, correct, misconception)."""
     n = next(_numbers)
     kwargs.setdefault("key", f"question-{n}")
     kwargs.setdefault("topic", Question.Topic.CALLS)
     kwargs.setdefault("prompt", f"Question {n}?")
     kwargs.setdefault("explanation", "Because.")
     kwargs.setdefault("order", n)
+    kwargs.setdefault("is_published", True)
+    kwargs.setdefault("last_verified", datetime.date(2026, 11, 25))
     if "source" not in kwargs:
         kwargs["source"] = make_source()
     if kind == Question.Kind.SCAM_OR_LEGIT:
@@ -36,12 +40,13 @@ def make_question(
         kwargs.setdefault("body", "Tap http://refund.example now.")
         choices = (("Scam", kwargs["is_scam"]), ("Legit", not kwargs["is_scam"]))
     question = Question.objects.create(quiz=quiz, kind=kind, **kwargs)
-    for order, (text, correct) in enumerate(choices, start=1):
+    for order, (text, correct, *misconception) in enumerate(choices, start=1):
         Choice.objects.create(
             question=question,
             text=text,
             is_correct=correct,
             explanation=f"Why {text}.",
+            misconception=misconception[0] if misconception else "",
             order=order,
         )
     return question

@@ -227,6 +227,9 @@ class Command(BaseCommand):
             fields.update(
                 quiz=quiz,
                 order=order,
+                # Files are reviewed in git: what they hold is meant to be live.
+                is_published=True,
+                last_verified=entry.get("last_verified", quiz.last_verified),
                 explanation=entry.get("explanation", ""),
                 case_study=self.optional(self.cases, entry.get("case_study"), quiz),
                 tip=self.optional(self.tips, entry.get("tip"), quiz),
@@ -253,6 +256,7 @@ class Command(BaseCommand):
             choice.text = entry.get("text", "")
             choice.is_correct = bool(entry.get("correct", False))
             choice.explanation = entry.get("explanation", "")
+            choice.misconception = entry.get("misconception", "")
             self.validate(choice, quiz, exclude=["question"])
             choice.save()
         Choice.objects.filter(
