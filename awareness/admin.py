@@ -1,6 +1,10 @@
+import reversion
 from django.contrib import admin, messages
 from django.db import models
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from reversion.admin import VersionAdmin
 
 from .models import (
     CaseStudy,
@@ -11,6 +15,15 @@ from .models import (
     PrecautionTip,
     Source,
 )
+
+# Content history. A case's figures and roles are part of it, so restoring a
+# case restores them too; a chain link stands alone, since the roles on it
+# belong to the cases.
+reversion.register(KeyFigure)
+reversion.register(ChainRole)
+reversion.register(CaseStudy, follow=("figures", "roles"))
+for model in (PrecautionTip, ChainLink, Guide, Source):
+    reversion.register(model)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -35,8 +48,97 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContentAdmin(admin.ModelAdmin):
-    """Shared admin for editorial content: drafts, scheduling, sources."""
+class EditorialActions:
+    """Bulk publish, unpublish and "verified today", each logged per item.
+
+    Items are saved one by one, not with a bulk update, so that every change
+    lands in the audit trail and in the item's history.
+    """
+
+    actions = ("publish", "unpublish", "mark_verified")
+
+    def publish_problems(self, obj):
+        """Return why this item cannot be published; none by default."""
+        return []
+
+    def unpublish_problems(self, obj):
+        """Return why this item cannot be unpublished; none by default."""
+        return []
+
+    def _update_each(self, request, queryset, field, value, check):
+        done, refused = 0, []
+        label = str(capfirst(self.model._meta.get_field(field).verbose_name))
+        for item in queryset:
+            problems = check(item)
+            if problems:
+                refused.append(f"{item}: {' '.join(map(str, problems))}")
+                continue
+            setattr(item, field, value)
+            item.save()
+            self.log_change(request, item, [{"changed": {"fields": [label]}}])
+            done += 1
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+        return done
+
+    @admin.action(description=_("Publish the selected items"), permissions=("change",))
+    def publish(self, request, queryset):
+        count = self._update_each(
+            request,
+            queryset.filter(is_published=False),
+            "is_published",
+            True,
+            self.publish_problems,
+        )
+        self.message_user(
+            request,
+            ngettext("%d item published.", "%d items published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish the selected items"), permissions=("change",)
+    )
+    def unpublish(self, request, queryset):
+        count = self._update_each(
+            request,
+            queryset.filter(is_published=True),
+            "is_published",
+            False,
+            self.unpublish_problems,
+        )
+        self.message_user(
+            request,
+            ngettext("%d item unpublished.", "%d items unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Mark the selected items as verified today"),
+        permissions=("change",),
+    )
+    def mark_verified(self, request, queryset):
+        count = self._update_each(
+            request,
+            queryset,
+            "last_verified",
+            timezone.localdate(),
+            lambda item: [],
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%d item marked as verified today.",
+                "%d items marked as verified today.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
+
+class ContentAdmin(EditorialActions, VersionAdmin):
+    """Shared admin for editorial content: drafts, scheduling, sources, history."""
 
     list_display = ("title", "status", "published_at", "last_verified", "updated_at")
     list_filter = (StatusFilter, "last_verified")
@@ -44,8 +146,8 @@ class ContentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
     filter_horizontal = ("sources",)
-    actions = ("publish", "unpublish")
     readonly_fields = ("created_at", "updated_at")
+    history_latest_first = True
     publishing_fieldset = (
         _("Publishing"),
         {"fields": ("is_published", "published_at", "created_at", "updated_at")},
@@ -55,26 +157,8 @@ class ContentAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status(self, obj):
         if not obj.is_published:
-            return _("Draft")
-        return _("Live") if obj.is_public() else _("Scheduled")
-
-    @admin.action(description=_("Publish the selected items"))
-    def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
-        self.message_user(
-            request,
-            ngettext("%d item published.", "%d items published.", count) % count,
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Unpublish the selected items"))
-    def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
-        self.message_user(
-            request,
-            ngettext("%d item unpublished.", "%d items unpublished.", count) % count,
-            messages.SUCCESS,
-        )
+            return gettext("Draft")
+        return gettext("Live") if obj.is_public() else gettext("Scheduled")
 
 
 class ChainRoleInline(admin.TabularInline):
@@ -166,11 +250,12 @@ class GuideAdmin(ContentAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(VersionAdmin):
     list_display = ("title", "publisher", "published_on", "order")
     list_editable = ("order",)
     search_fields = ("title", "publisher", "author", "note")
     list_filter = ("publisher",)
+    history_latest_first = True
     prepopulated_fields = {"slug": ("title",)}
     # Django 6 makes https the default scheme; opt in now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -31,7 +31,9 @@ class QuizQuerySet(ContentQuerySet):
     def with_question_count(self):
         """Annotate how many published questions each quiz has."""
         return self.annotate(
-            question_count=Count("questions", filter=Q(questions__is_published=True))
+            question_count=Count(
+                "questions", filter=Q(questions__is_published=True), distinct=True
+            )
         )
 
 
@@ -291,6 +293,15 @@ class Question(models.Model):
     def allows_many(self):
         return self.kind in (self.Kind.MULTIPLE, self.Kind.RED_FLAGS)
 
+    @property
+    def keeps_option_order(self):
+        """True/false, scam/legit and message segments read in a fixed order."""
+        return self.kind in (
+            self.Kind.TRUE_FALSE,
+            self.Kind.SCAM_OR_LEGIT,
+            self.Kind.RED_FLAGS,
+        )
+
     def choice_problems(self, choices):
         """Return what is wrong with these options for this kind of question."""
         right = sum(1 for choice in choices if choice.is_correct)
@@ -528,12 +539,8 @@ class Attempt(models.Model):
     def shuffled_choices(self, question):
         """Return the question's options in this attempt's stable order."""
         choices = list(question.choices.all())
-        fixed = question.kind in (
-            Question.Kind.TRUE_FALSE,
-            Question.Kind.SCAM_OR_LEGIT,
-            Question.Kind.RED_FLAGS,
-        )
-        if (self.is_review or self.quiz.shuffle_choices) and not fixed:
+        shuffle = self.is_review or self.quiz.shuffle_choices
+        if shuffle and not question.keeps_option_order:
             random.Random(f"{self.seed}-{question.pk}").shuffle(choices)
         return choices
 
