@@ -171,7 +171,8 @@ def quiz_statistics(request, model_admin, object_id):
         )
     query = request.GET.copy()
     query.pop("export", None)
-    funnel = _funnel_bars(report)
+    if tables:
+        tables[0].chart = _funnel_bars(report)
     return render(
         request,
         "admin/quizzes/quiz/statistics.html",
@@ -182,8 +183,6 @@ def quiz_statistics(request, model_admin, object_id):
             "quiz": quiz,
             "report": report,
             "tables": tables,
-            "funnel": funnel,
-            "funnel_caption": " → ".join(f"{b.label}: {b.value}" for b in funnel.bars),
             "mode": mode,
             "language": chosen,
             "language_choices": [

@@ -46,6 +46,7 @@ class Table:
     columns: list
     rows: list = field(default_factory=list)
     description: str = ""
+    chart: object = None
 
     def cells(self):
         """Return each row as (cell, column) pairs, for the template."""

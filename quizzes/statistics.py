@@ -176,10 +176,7 @@ class ItemStats:
     discrimination: float | None = None
     efficiency: float | None = None
     flags: tuple = ()
-
-    @property
-    def suppressed(self):
-        return self.learners < MIN_LEARNERS
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,10 +184,7 @@ class LanguageColumn:
     code: str
     learners: int
     facility: dict
-
-    @property
-    def suppressed(self):
-        return self.learners < MIN_LEARNERS
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,10 +220,11 @@ class Report:
     language_gaps: set = field(default_factory=set)
     discernment: Discernment | None = None
     misconceptions: list = field(default_factory=list)
+    min_learners: int = MIN_LEARNERS
 
     @property
     def suppressed(self):
-        return self.learners < MIN_LEARNERS
+        return self.learners < self.min_learners
 
     @property
     def few_attempts(self):
@@ -258,6 +253,7 @@ def analyse(
     reviews=None,
     mode=FIRST,
     language=None,
+    min_learners=None,
 ):
     """Return the Report over these rows.
 
@@ -265,13 +261,15 @@ def analyse(
     ``picks`` (attempt id, choice id), ``reviews`` maps a learner to the last
     time they answered a question of this quiz in a review of mistakes.
     ``language`` None keeps every language; "" keeps attempts whose language
-    was not recorded.
+    was not recorded. Groups of fewer than ``min_learners`` learners get no
+    figures.
     """
     reviews = reviews or {}
+    min_learners = MIN_LEARNERS if min_learners is None else min_learners
     scope = first_attempts(attempts) if mode == FIRST else list(attempts)
     if language is not None:
         scope = [a for a in scope if a.language == language]
-    report = Report(mode=mode, language=language)
+    report = Report(mode=mode, language=language, min_learners=min_learners)
     in_scope = {a.id: a for a in scope}
 
     drawn = defaultdict(dict)
@@ -317,7 +315,7 @@ def analyse(
         rows = by_question.get(question.id, [])
         learners = len({a.learner for a, _mark in rows})
         if not rows:
-            report.items[question.id] = ItemStats(question.id, 0, 0)
+            report.items[question.id] = ItemStats(question.id, 0, 0, suppressed=True)
             continue
         item_marks = [mark for _a, mark in rows]
         rests = [totals[a.id] - mark for a, mark in rows]
@@ -334,6 +332,7 @@ def analyse(
             discrimination=measures.discrimination,
             efficiency=measures.efficiency,
             flags=flags(measures.facility, measures.discrimination, guess),
+            suppressed=learners < min_learners,
         )
         if measures.sd is not None:
             item_variances.append(measures.sd**2)
@@ -348,13 +347,15 @@ def analyse(
     report.picks = Counter(
         choice_id for attempt_id, choice_id in picks if attempt_id in finished_ids
     )
-    report.languages, report.language_gaps = _languages(finished, marks, questions)
+    report.languages, report.language_gaps = _languages(
+        finished, marks, questions, min_learners
+    )
     report.discernment = _discernment(questions, by_question)
     report.misconceptions = _misconceptions(questions, report)
     return report
 
 
-def _languages(finished, marks, questions):
+def _languages(finished, marks, questions, min_learners):
     groups = defaultdict(list)
     for a in finished:
         groups[a.language].append(a)
@@ -367,7 +368,10 @@ def _languages(finished, marks, questions):
                 marks[a.id][question.id] for a in group if question.id in marks[a.id]
             ]
             facility[question.id] = mean(values) if values else None
-        columns.append(LanguageColumn(code, len({a.learner for a in group}), facility))
+        learners = len({a.learner for a in group})
+        columns.append(
+            LanguageColumn(code, learners, facility, learners < min_learners)
+        )
     gaps = set()
     shown = [c for c in columns if not c.suppressed]
     if len(shown) > 1:
