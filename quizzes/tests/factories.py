@@ -2,6 +2,8 @@ import datetime
 import itertools
 import random
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from awareness.tests.factories import make_source
@@ -115,3 +117,11 @@ def bulk_attempts(quiz, count, *, seed=1, language="", learner_prefix="learner")
         attempt.score = round(100 * sum(marks) / len(marks), 1) if marks else 0
     Attempt.objects.bulk_update(attempts, ["score"], batch_size=2000)
     return attempts
+
+
+def count_queries(request):
+    """Return how many queries ``request()`` makes; it must answer 200."""
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert request().status_code == 200
+    return len(queries)

@@ -90,7 +90,9 @@ def data_set():
         FINISHED.items(), start=1
     ):
         attempts.append(
-            AttemptRow(n, ("k", learner), T0 + n * HOUR, T0 + n * HOUR + HOUR, score, language)
+            AttemptRow(
+                n, ("k", learner), T0 + n * HOUR, T0 + n * HOUR + HOUR, score, language
+            )
         )
         answers += [(n, q.id, mark) for q, mark in zip(QUESTIONS, marks, strict=True)]
         picks += [(n, choice) for choice in chosen]
@@ -105,7 +107,12 @@ def data_set():
     answers += [(8, 1, 1.0), (8, 2, 0.0), (8, 3, None)]
     # A reviewed mistakes after finishing; B's review came before.
     reviews = {("k", "A"): T0 + 3 * HOUR, ("k", "B"): T0}
-    return {"attempts": attempts, "answers": answers, "picks": picks, "reviews": reviews}
+    return {
+        "attempts": attempts,
+        "answers": answers,
+        "picks": picks,
+        "reviews": reviews,
+    }
 
 
 def report(**options):
