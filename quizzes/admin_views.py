@@ -237,18 +237,31 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files, as Django's docs show."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [f for f in files if f] or [None]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
 class ImportForm(forms.Form):
     # A quiz file is a few tens of kilobytes; this leaves ample room.
     MAX_BYTES = 1024 * 1024
     MAX_FILES = 50
 
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("Quiz files (.json)"),
         widget=MultipleFileInput(attrs={"accept": ".json,application/json"}),
     )
 
     def clean_files(self):
-        uploads = self.files.getlist("files")
+        uploads = self.cleaned_data["files"]
         if len(uploads) > self.MAX_FILES:
             raise ValidationError(
                 _("Import at most %(n)d files at a time.") % {"n": self.MAX_FILES}
