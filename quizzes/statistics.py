@@ -10,6 +10,7 @@ a mean mark and a total is a sum of marks.
 """
 
 import math
+import operator
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -54,7 +55,11 @@ def covariance(xs, ys):
     if n < 2:
         return None
     mx, my = mean(xs), mean(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / (n - 1)
+    if xs is ys:
+        dx = dy = [x - mx for x in xs]
+    else:
+        dx, dy = [x - mx for x in xs], [y - my for y in ys]
+    return sum(map(operator.mul, dx, dy)) / (n - 1)
 
 
 def random_guess_score(kind, right, options):

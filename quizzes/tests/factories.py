@@ -58,15 +58,43 @@ def make_question(
 
 
 def bulk_attempts(quiz, count, *, seed=1, language="", learner_prefix="learner"):
-    """Create ``count`` finished first attempts of simulated learners, fast.
+    """Create ``count`` finished attempts of simulated learners, fast.
 
     Each learner has an ability; a question's chance of being answered right
-    rises with it, so that item statistics have something to find. Rows are
-    written with bulk_create, the way 10,000 attempts can be made in a test.
+    rises with it, so that item statistics have something to find. Learner
+    keys depend on the seed and prefix only, so calling again with the same
+    ones makes the same learners try again. Rows are written with
+    bulk_create, the way 10,000 attempts can be made in a test.
     """
     rng = random.Random(seed)
-    questions = list(quiz.questions.published().prefetch_related("choices"))
     now = timezone.now()
+    plans = []
+    for question in quiz.questions.published().prefetch_related("choices"):
+        choices = list(question.choices.all())
+        right = [c for c in choices if c.is_correct]
+        wrong = [c for c in choices if not c.is_correct]
+        if question.allows_many:
+            partly = right[:1] + wrong[:1]
+            wrongly = [(partly, question.grade(partly))]
+        else:
+            wrongly = [([c], 0.0) for c in wrong]
+        plans.append((question, (right, question.grade(right)), wrongly))
+    drawn = []
+    for _n in range(count):
+        ability = rng.random()
+        drawn.append(
+            [
+                (
+                    question,
+                    *(
+                        rightly
+                        if rng.random() < 0.25 + 0.7 * ability
+                        else rng.choice(wrongly)
+                    ),
+                )
+                for question, rightly, wrongly in plans
+            ]
+        )
     attempts = Attempt.objects.bulk_create(
         Attempt(
             quiz=quiz,
@@ -74,48 +102,41 @@ def bulk_attempts(quiz, count, *, seed=1, language="", learner_prefix="learner")
             seed=n,
             language=language,
             completed_at=now,
+            score=round(100 * sum(mark for _q, _c, mark in answers) / len(answers), 1)
+            if answers
+            else 0,
         )
-        for n in range(count)
+        for n, answers in enumerate(drawn)
     )
-    answers, picked = [], []
-    for attempt in attempts:
-        ability = rng.random()
-        for position, question in enumerate(questions, start=1):
-            choices = list(question.choices.all())
-            right = [c for c in choices if c.is_correct]
-            wrong = [c for c in choices if not c.is_correct]
-            if rng.random() < 0.25 + 0.7 * ability:
-                chosen = right
-            elif question.allows_many:
-                chosen = right[:1] + wrong[:1]
-            else:
-                chosen = [rng.choice(wrong)]
-            answers.append(
-                Answer(
-                    attempt=attempt,
-                    question=question,
-                    position=position,
-                    mark=question.grade(chosen),
-                    answered_at=now,
-                )
-            )
-            picked.append(chosen)
-    Answer.objects.bulk_create(answers, batch_size=2000)
-    Answer.choices.through.objects.bulk_create(
-        (
-            Answer.choices.through(answer_id=answer.pk, choice_id=choice.pk)
-            for answer, chosen in zip(answers, picked, strict=True)
-            for choice in chosen
-        ),
-        batch_size=5000,
-    )
-    by_attempt = {}
-    for answer in answers:
-        by_attempt.setdefault(answer.attempt_id, []).append(answer.mark)
-    for attempt in attempts:
-        marks = by_attempt.get(attempt.pk, [])
-        attempt.score = round(100 * sum(marks) / len(marks), 1) if marks else 0
-    Attempt.objects.bulk_update(attempts, ["score"], batch_size=2000)
+    # The ORM's per-row work would dominate here: write plain rows.
+    answered_at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Answer._meta.db_table} "
+            "(attempt_id, question_id, position, mark, answered_at) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [
+                (attempt.pk, question.pk, position, mark, answered_at)
+                for attempt, answers in zip(attempts, drawn, strict=True)
+                for position, (question, _chosen, mark) in enumerate(answers, start=1)
+            ],
+        )
+        ids = dict(
+            ((attempt_id, question_id), pk)
+            for pk, attempt_id, question_id in Answer.objects.filter(
+                attempt__in=[a.pk for a in attempts]
+            ).values_list("pk", "attempt_id", "question_id")
+        )
+        cursor.executemany(
+            f"INSERT INTO {Answer.choices.through._meta.db_table} "
+            "(answer_id, choice_id) VALUES (%s, %s)",
+            [
+                (ids[attempt.pk, question.pk], choice.pk)
+                for attempt, answers in zip(attempts, drawn, strict=True)
+                for question, choices, _mark in answers
+                for choice in choices
+            ],
+        )
     return attempts
 
 
