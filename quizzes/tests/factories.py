@@ -121,12 +121,17 @@ def bulk_attempts(quiz, count, *, seed=1, language="", learner_prefix="learner")
                 for position, (question, _chosen, mark) in enumerate(answers, start=1)
             ],
         )
-        ids = dict(
-            ((attempt_id, question_id), pk)
-            for pk, attempt_id, question_id in Answer.objects.filter(
-                attempt__in=[a.pk for a in attempts]
-            ).values_list("pk", "attempt_id", "question_id")
+        made = Answer.objects.filter(
+            attempt__quiz=quiz,
+            attempt_id__gte=attempts[0].pk,
+            attempt_id__lte=attempts[-1].pk,
         )
+        ids = {
+            (attempt_id, question_id): pk
+            for pk, attempt_id, question_id in made.values_list(
+                "pk", "attempt_id", "question_id"
+            )
+        }
         cursor.executemany(
             f"INSERT INTO {Answer.choices.through._meta.db_table} "
             "(answer_id, choice_id) VALUES (%s, %s)",
