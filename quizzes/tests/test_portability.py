@@ -14,6 +14,8 @@ from pytest_django.asserts import assertContains
 from quizzes import portability
 from quizzes.models import Attempt, Choice, Question, Quiz
 
+from .factories import make_question, make_quiz
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,6 +29,26 @@ def content():
     question = Question.objects.filter(kind="single").last()
     question.is_published = False
     question.save()
+
+
+@pytest.fixture
+def small():
+    """A quiz with a question of every kind, and another quiz beside it."""
+    from awareness.tests.factories import make_tip
+
+    make_tip(slug="unusual-calls")
+    quiz = make_quiz(slug="suspicious-calls")
+    make_question(quiz, choices=(("Hang up", True), ("Call back", False, "trusts ID")))
+    make_question(quiz, kind="true_false", choices=(("True", False), ("False", True)))
+    make_question(quiz, kind="multiple", choices=(("A", True), ("B", True), ("C", False)))
+    make_question(quiz, kind="scam_or_legit", is_scam=False)
+    make_question(
+        quiz,
+        kind="red_flags",
+        channel="sms",
+        choices=(("Dear customer, ", False), ("tap here ", True), ("now.", False)),
+    )
+    make_question(make_quiz(slug="jobs"), key="jobs-deposit")
 
 
 def export(tmp_path, *slugs):
@@ -182,7 +204,7 @@ BAD = [
 
 @pytest.mark.parametrize(("case", "change", "message"), BAD, ids=[b[0] for b in BAD])
 def test_a_bad_file_is_refused_clearly_and_changes_nothing(
-    content, tmp_path, case, change, message
+    small, tmp_path, case, change, message
 ):
     export(tmp_path, "suspicious-calls")
     path = tmp_path / "suspicious-calls.json"
@@ -200,7 +222,7 @@ def test_a_bad_file_is_refused_clearly_and_changes_nothing(
     assert snapshot() == before
 
 
-def test_a_file_dropping_answered_questions_or_options_is_refused(content, tmp_path):
+def test_a_file_dropping_answered_questions_or_options_is_refused(small, tmp_path):
     export(tmp_path, "suspicious-calls")
     quiz = Quiz.objects.get(slug="suspicious-calls")
     attempt = Attempt.objects.start(quiz=quiz, user=AnonymousUser(), learner_key="k")
@@ -234,7 +256,7 @@ def test_one_bad_file_among_good_ones_imports_none(content, tmp_path):
     assert snapshot() == before
 
 
-def test_the_same_quiz_in_two_files_is_refused(content, tmp_path):
+def test_the_same_quiz_in_two_files_is_refused(small, tmp_path):
     export(tmp_path, "suspicious-calls")
     (tmp_path / "copy.json").write_text(
         (tmp_path / "suspicious-calls.json").read_text()
@@ -286,7 +308,7 @@ def upload(name, text):
     return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text)
 
 
-def test_admin_import_writes_the_quizzes_and_logs_them(content, editor_client):
+def test_admin_import_writes_the_quizzes_and_logs_them(small, editor_client):
     calls = Quiz.objects.get(slug="suspicious-calls")
     text = portability.dumps(calls).replace(calls.title, "Calls, revised")
     url = reverse("admin:quizzes_quiz_import")
@@ -309,7 +331,7 @@ def test_admin_import_writes_the_quizzes_and_logs_them(content, editor_client):
     ],
 )
 def test_admin_import_refuses_bad_files_and_changes_nothing(
-    content, editor_client, content_bytes, message
+    small, editor_client, content_bytes, message
 ):
     before = snapshot()
     response = editor_client.post(
