@@ -35,13 +35,19 @@ def answered_problem(obj):
 class ChoiceForm(forms.ModelForm):
     # Red-flag segments are joined into the message, so their spaces count.
     text = forms.CharField(
-        label=_("text"), strip=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("text"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 32}),
     )
 
     class Meta:
         model = Choice
         fields = ("order", "text", "is_correct", "explanation", "misconception")
-        widgets = {"explanation": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "explanation": forms.Textarea(attrs={"rows": 2, "cols": 32}),
+            "misconception": forms.TextInput(attrs={"size": 18}),
+            "order": forms.NumberInput(attrs={"class": "vIntegerField", "min": 0}),
+        }
 
 
 class ChoiceFormSet(BaseInlineFormSet):
