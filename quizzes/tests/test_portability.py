@@ -40,7 +40,9 @@ def small():
     quiz = make_quiz(slug="suspicious-calls")
     make_question(quiz, choices=(("Hang up", True), ("Call back", False, "trusts ID")))
     make_question(quiz, kind="true_false", choices=(("True", False), ("False", True)))
-    make_question(quiz, kind="multiple", choices=(("A", True), ("B", True), ("C", False)))
+    make_question(
+        quiz, kind="multiple", choices=(("A", True), ("B", True), ("C", False))
+    )
     make_question(quiz, kind="scam_or_legit", is_scam=False)
     make_question(
         quiz,
