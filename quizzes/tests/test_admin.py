@@ -514,3 +514,27 @@ def test_draft_questions_are_not_given_to_learners(client):
     assert [a.question.prompt for a in attempt.answers.all()] == ["Live?"]
     response = client.get(reverse("quizzes:quiz_detail", args=["calls"]))
     assertContains(response, "1 question, one per page.")
+
+
+def test_an_editor_writes_previews_and_publishes_a_quiz_of_every_kind(
+    editor_client, source
+):
+    """The issue's "done when", for Editors, through the admin alone."""
+    assert editor_client.post(quiz_url(), quiz_data(slug="new-quiz")).status_code == 302
+    quiz = Quiz.objects.get(slug="new-quiz")
+    for n, kind in enumerate(VALID, start=1):
+        data = question_data(
+            quiz, source, kind=kind, key=f"q-{kind}", order=n, **VALID[kind]
+        )
+        assert editor_client.post(question_url(), data).status_code == 302, kind
+    preview = editor_client.get(reverse("admin:quizzes_quiz_preview", args=[quiz.pk]))
+    assertContains(preview, "Learners get 5 published questions.")
+    editor_client.post(
+        quiz_url("changelist"), {"action": "publish", "_selected_action": [quiz.pk]}
+    )
+    learner = Client()
+    response = learner.post(reverse("quizzes:quiz_start", args=["new-quiz"]))
+    attempt = Attempt.objects.get()
+    assert response.status_code == 302
+    assert attempt.answers.count() == 5
+    assert learner_rows()[0] == 1
