@@ -23,7 +23,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
 
 # Refresh the .po files from the code (needs GNU gettext's xgettext), then
 # derive the Traditional Chinese strings from the Simplified.
-messages: install
+messages: $(STAMP)
 	$(BIN)/python -m manage makemessages --locale zh_Hans --no-obsolete \
 		--add-location file --ignore .venv --ignore var --ignore node_modules
 	$(BIN)/python -m manage convert_messages

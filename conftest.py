@@ -34,3 +34,37 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+def _member_of(django_user_model, group_name):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username=group_name.lower(), password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff member in the Editors group the migrations create."""
+    return _member_of(django_user_model, "Editors")
+
+
+@pytest.fixture
+def analyst(django_user_model):
+    """A staff member in the Analysts group the migrations create."""
+    return _member_of(django_user_model, "Analysts")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client

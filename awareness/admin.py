@@ -1,12 +1,17 @@
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from reversion.admin import VersionAdmin
 
 from .languages import language_codes, localized
 from .models import (
@@ -18,6 +23,15 @@ from .models import (
     PrecautionTip,
     Source,
 )
+
+# Content history. A case's figures and roles are part of it, so restoring a
+# case restores them too; a chain link stands alone, since the roles on it
+# belong to the cases.
+reversion.register(KeyFigure)
+reversion.register(ChainRole)
+reversion.register(CaseStudy, follow=("figures", "roles"))
+for model in (PrecautionTip, ChainLink, Guide, Source):
+    reversion.register(model)
 
 
 def side_by_side(*fields):
@@ -35,6 +49,19 @@ def in_every_language(*fields):
 
 
 class TranslatedForm(forms.ModelForm):
+    def _update_errors(self, errors):
+        # A model's clean() names the field ("body"); the form holds one
+        # field per language, so the error goes to the English one.
+        if hasattr(errors, "error_dict"):
+            remapped = {}
+            for field, messages in errors.error_dict.items():
+                english = localized(field, "en")
+                if field not in self.fields and english in self.fields:
+                    field = english
+                remapped.setdefault(field, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
+
     def _post_clean(self):
         super()._post_clean()
         # Someone who edits the Traditional Chinese writes their own: stop
@@ -55,14 +82,24 @@ class TranslationStatusFilter(admin.SimpleListFilter):
             ("current", _("Up to date")),
         )
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # Options, figures and roles are translated with the item they
+        # belong to, so they count towards its status.
+        self.children = getattr(model_admin, "translated_children", ())
+
     def queryset(self, request, queryset):
-        todo = models.Q(zh_hans_status__in=("missing", "stale")) | models.Q(
-            zh_hant_status__in=("missing", "stale")
-        )
+        todo = models.Q()
+        for prefix in ("", *(f"{child}__" for child in self.children)):
+            for language in ("zh_hans", "zh_hant"):
+                todo |= models.Q(
+                    **{f"{prefix}{language}_status__in": ("missing", "stale")}
+                )
+        needs_work = queryset.filter(todo).values("pk")
         if self.value() == "todo":
-            return queryset.filter(todo)
+            return queryset.filter(pk__in=needs_work)
         if self.value() == "current":
-            return queryset.exclude(todo)
+            return queryset.exclude(pk__in=needs_work)
         return queryset
 
 
@@ -123,8 +160,98 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContentAdmin(TranslatedAdmin):
-    """Shared admin for editorial content: drafts, scheduling, sources."""
+class EditorialActions:
+    """Bulk publish, unpublish and "verified today", each logged per item.
+
+    Items are saved one by one, not with a bulk update, so that every change
+    lands in the audit trail and in the item's history.
+    """
+
+    actions = ("publish", "unpublish", "mark_verified")
+
+    def publish_problems(self, obj):
+        """Return why this item cannot be published; none by default."""
+        return []
+
+    def unpublish_problems(self, obj):
+        """Return why this item cannot be unpublished; none by default."""
+        return []
+
+    def _update_each(self, request, queryset, field, value, check):
+        done, refused = 0, []
+        label = str(capfirst(self.model._meta.get_field(field).verbose_name))
+        for item in queryset:
+            problems = check(item)
+            if problems:
+                refused.append(f"{item}: {' '.join(map(str, problems))}")
+                continue
+            setattr(item, field, value)
+            item.save()
+            self.log_change(request, item, [{"changed": {"fields": [label]}}])
+            done += 1
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+        return done
+
+    @admin.action(description=_("Publish the selected items"), permissions=("change",))
+    def publish(self, request, queryset):
+        count = self._update_each(
+            request,
+            queryset.filter(is_published=False),
+            "is_published",
+            True,
+            self.publish_problems,
+        )
+        self.message_user(
+            request,
+            ngettext("%d item published.", "%d items published.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Unpublish the selected items"), permissions=("change",)
+    )
+    def unpublish(self, request, queryset):
+        count = self._update_each(
+            request,
+            queryset.filter(is_published=True),
+            "is_published",
+            False,
+            self.unpublish_problems,
+        )
+        self.message_user(
+            request,
+            ngettext("%d item unpublished.", "%d items unpublished.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Mark the selected items as verified today"),
+        permissions=("change",),
+    )
+    def mark_verified(self, request, queryset):
+        count = self._update_each(
+            request,
+            queryset,
+            "last_verified",
+            timezone.localdate(),
+            lambda item: [],
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%d item marked as verified today.",
+                "%d items marked as verified today.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
+
+class ContentAdmin(EditorialActions, VersionAdmin, TranslatedAdmin):
+    """Shared admin for editorial content: drafts, scheduling, sources, history,
+    and every language side by side."""
 
     list_display = (
         "title",
@@ -136,11 +263,12 @@ class ContentAdmin(TranslatedAdmin):
     )
     list_filter = (StatusFilter, TranslationStatusFilter, "last_verified")
     search_fields = in_every_language("title", "summary")
+    actions = (*EditorialActions.actions, *TranslatedAdmin.actions)
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
     filter_horizontal = ("sources",)
-    actions = ("publish", "unpublish", *TranslatedAdmin.actions)
     readonly_fields = ("created_at", "updated_at")
+    history_latest_first = True
     publishing_fieldset = (
         _("Publishing"),
         {"fields": ("is_published", "published_at", "created_at", "updated_at")},
@@ -150,26 +278,8 @@ class ContentAdmin(TranslatedAdmin):
     @admin.display(description=_("status"))
     def status(self, obj):
         if not obj.is_published:
-            return _("Draft")
-        return _("Live") if obj.is_public() else _("Scheduled")
-
-    @admin.action(description=_("Publish the selected items"))
-    def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
-        self.message_user(
-            request,
-            ngettext("%d item published.", "%d items published.", count) % count,
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Unpublish the selected items"))
-    def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
-        self.message_user(
-            request,
-            ngettext("%d item unpublished.", "%d items unpublished.", count) % count,
-            messages.SUCCESS,
-        )
+            return gettext("Draft")
+        return gettext("Live") if obj.is_public() else gettext("Scheduled")
 
 
 class ChainRoleInline(TranslatedInlineMixin, TranslationStackedInline):
@@ -205,6 +315,7 @@ class CaseStudyAdmin(ContentAdmin):
     search_fields = in_every_language("title", "summary", "story", "takeaway")
     filter_horizontal = ("sources", "tips")
     inlines = (KeyFigureInline, ChainRoleInline)
+    translated_children = ("figures", "roles")
     fieldsets = (
         (None, {"fields": ("number", *side_by_side("title"), "slug")}),
         (None, {"fields": side_by_side("summary")}),
@@ -278,11 +389,12 @@ class GuideAdmin(ContentAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(TranslatedAdmin):
+class SourceAdmin(VersionAdmin, TranslatedAdmin):
     list_display = ("title", "publisher", "published_on", "order", "zh_hans_status")
     list_editable = ("order",)
     search_fields = in_every_language("title", "publisher", "author", "note")
     list_filter = (TranslationStatusFilter, "publisher")
+    history_latest_first = True
     fieldsets = (
         (None, {"fields": (*side_by_side("title"), "slug")}),
         (

@@ -51,12 +51,15 @@ INSTALLED_APPS = [
     "awareness",
     "quizzes",
     "accounts",
-    "django.contrib.admin",
+    "staff",
+    # The admin with the staff dashboard (staff.sites.StaffAdminSite).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -187,3 +190,7 @@ LOGGING = {
 # Site
 
 SITE_NAME = _("Guard Your Info")
+
+# Staff: content whose facts were last checked longer ago than this is listed
+# as stale on the admin dashboard.
+STALE_AFTER_DAYS = int(os.environ.get("DJANGO_STALE_AFTER_DAYS", "365"))

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
@@ -25,6 +26,16 @@ from awareness.models import (
 def new_choice_key():
     # Option values in forms: random, so that no value hints at the answer.
     return secrets.token_urlsafe(9)
+
+
+class QuizQuerySet(ContentQuerySet):
+    def with_question_count(self):
+        """Annotate how many published questions each quiz has."""
+        return self.annotate(
+            question_count=Count(
+                "questions", filter=Q(questions__is_published=True), distinct=True
+            )
+        )
 
 
 class Quiz(Loadable, Translatable):
@@ -62,12 +73,15 @@ class Quiz(Loadable, Translatable):
     published_at = models.DateTimeField(_("publish at"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ContentQuerySet.as_manager()
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ("order", "title")
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
+        permissions = [
+            ("view_quiz_statistics", _("Can view quiz statistics")),
+        ]
 
     def __str__(self):
         return self.title
@@ -77,6 +91,56 @@ class Quiz(Loadable, Translatable):
 
     def is_public(self):
         return self.is_published and self.published_at <= timezone.now()
+
+    def publish_problems(self, *, without=None):
+        """Return why this quiz cannot be published (or stay published).
+
+        ``without`` is a question about to be unpublished, moved or deleted.
+        """
+        published = self.questions.published() if self.pk else Question.objects.none()
+        if without is not None:
+            published = published.exclude(pk=without.pk)
+        if published.exists():
+            return []
+        return [_("A published quiz needs at least one published question.")]
+
+    def duplicate(self):
+        """Copy the quiz, its sources and its questions as a new draft."""
+        with transaction.atomic():
+            copy = Quiz.objects.get(pk=self.pk)
+            copy.pk = None
+            copy.title = _("%(title)s (copy)") % {"title": self.title[:180]}
+            copy.slug = unique_value(Quiz, "slug", f"{self.slug}-copy", 200)
+            copy.is_published = False
+            copy.loaded_digest, copy.loaded_at = "", None
+            copy.save()
+            copy.sources.set(self.sources.all())
+            for question in self.questions.prefetch_related("choices"):
+                question.duplicate(quiz=copy, keep_state=True)
+        return copy
+
+
+def unique_value(model, field, base, max_length):
+    """Return ``base``, or ``base-2``, ``base-3``…, whichever is still free."""
+    taken = set(
+        model.objects.filter(**{f"{field}__startswith": base[:max_length]}).values_list(
+            field, flat=True
+        )
+    )
+    candidate, n = base[:max_length], 1
+    while candidate in taken:
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)] + suffix
+    return candidate
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def verified_before(self, day):
+        return self.filter(last_verified__lt=day)
 
 
 class Question(Translatable):
@@ -157,6 +221,19 @@ class Question(Translatable):
         verbose_name=_("source"),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    last_verified = models.DateField(
+        _("last verified"),
+        help_text=_("When the facts were last checked against the source."),
+    )
+    # New questions start as drafts, so that a live quiz never shows a
+    # half-written one.
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Learners only get published questions."),
+    )
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ("order", "pk")
@@ -165,6 +242,41 @@ class Question(Translatable):
 
     def __str__(self):
         return self.prompt[:80]
+
+    def clean(self):
+        errors = {}
+        if self.is_mock and not self.channel:
+            errors["channel"] = _("A mock message needs its channel.")
+        if self.kind == self.Kind.SCAM_OR_LEGIT:
+            if self.is_scam is None:
+                errors["is_scam"] = _("A scam-or-legit question needs its verdict.")
+            if not self.body.strip():
+                errors["body"] = _("A scam-or-legit question needs the message.")
+        if errors:
+            raise ValidationError(errors)
+
+    def duplicate(self, *, quiz=None, keep_state=False):
+        """Copy the question and its options, as a draft unless told otherwise."""
+        choices = list(self.choices.all())
+        with transaction.atomic():
+            copy = Question.objects.get(pk=self.pk)
+            copy.pk = None
+            copy.quiz = quiz or self.quiz
+            copy.key = unique_value(Question, "key", f"{self.key}-copy", 100)
+            copy.is_published = self.is_published and keep_state
+            copy.save()
+            Choice.objects.bulk_create(
+                Choice(
+                    question=copy,
+                    text=choice.text,
+                    is_correct=choice.is_correct,
+                    explanation=choice.explanation,
+                    misconception=choice.misconception,
+                    order=choice.order,
+                )
+                for choice in choices
+            )
+        return copy
 
     def teaches(self):
         """Return the pages that teach this question, for "learn more" links."""
@@ -181,6 +293,15 @@ class Question(Translatable):
     @property
     def allows_many(self):
         return self.kind in (self.Kind.MULTIPLE, self.Kind.RED_FLAGS)
+
+    @property
+    def keeps_option_order(self):
+        """True/false, scam/legit and message segments read in a fixed order."""
+        return self.kind in (
+            self.Kind.TRUE_FALSE,
+            self.Kind.SCAM_OR_LEGIT,
+            self.Kind.RED_FLAGS,
+        )
 
     def choice_problems(self, choices):
         """Return what is wrong with these options for this kind of question."""
@@ -201,10 +322,14 @@ class Question(Translatable):
             problems.append(
                 _("A red-flag question needs at least one red flag and one decoy.")
             )
-        if self.kind == self.Kind.SCAM_OR_LEGIT and self.is_scam is None:
-            problems.append(_("A scam-or-legit question needs its verdict."))
         if len(choices) < 2:
             problems.append(_("A question needs at least two options."))
+        elif len(choices) > 2 and self.kind == self.Kind.TRUE_FALSE:
+            problems.append(_("A true-or-false question has exactly two options."))
+        elif len(choices) > 2 and self.kind == self.Kind.SCAM_OR_LEGIT:
+            problems.append(
+                _("A scam-or-legit question has exactly two options: scam and legit.")
+            )
         return problems
 
     def grade(self, selected):
@@ -225,6 +350,14 @@ class Question(Translatable):
         return max(0.0, (hits - wrong) / len(right))
 
 
+def count_cues(choices, chosen):
+    """Return (red flags found, red flags in all, decoys flagged)."""
+    chosen = set(chosen)
+    flags = [c for c in choices if c.is_correct]
+    found = sum(1 for c in flags if c in chosen)
+    return found, len(flags), len(chosen) - found
+
+
 class Choice(Translatable):
     question = models.ForeignKey(
         Question,
@@ -240,6 +373,16 @@ class Choice(Translatable):
         _("correct"), default=False, help_text=_("For red-flag questions: a red flag.")
     )
     explanation = models.TextField(_("explanation"))
+    misconception = models.CharField(
+        _("misconception"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "For a wrong option: the mistaken belief that leads learners to it, "
+            "in a few words (“trusts caller ID”). Use the same words wherever "
+            "the same belief appears, so that statistics can count it."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -249,6 +392,13 @@ class Choice(Translatable):
 
     def __str__(self):
         return self.text[:80]
+
+    def clean(self):
+        self.misconception = " ".join(self.misconception.split())
+        if self.is_correct and self.misconception:
+            raise ValidationError(
+                {"misconception": _("Only a wrong option can carry a misconception.")}
+            )
 
 
 class LearnerQuerySet(models.QuerySet):
@@ -275,7 +425,7 @@ class AttemptQuerySet(LearnerQuerySet):
         and the back button always show the same thing.
         """
         seed = secrets.randbelow(2**31)
-        questions = list(quiz.questions.all())
+        questions = list(quiz.questions.published())
         rng = random.Random(seed)
         if quiz.draw and quiz.draw < len(questions):
             questions = rng.sample(questions, quiz.draw)
@@ -390,12 +540,8 @@ class Attempt(models.Model):
     def shuffled_choices(self, question):
         """Return the question's options in this attempt's stable order."""
         choices = list(question.choices.all())
-        fixed = question.kind in (
-            Question.Kind.TRUE_FALSE,
-            Question.Kind.SCAM_OR_LEGIT,
-            Question.Kind.RED_FLAGS,
-        )
-        if (self.is_review or self.quiz.shuffle_choices) and not fixed:
+        shuffle = self.is_review or self.quiz.shuffle_choices
+        if shuffle and not question.keeps_option_order:
             random.Random(f"{self.seed}-{question.pk}").shuffle(choices)
         return choices
 
@@ -472,10 +618,7 @@ class Answer(models.Model):
 
     def cues(self):
         """Return (red flags found, red flags in all, decoys flagged)."""
-        chosen = set(self.choices.all())
-        flags = [c for c in self.question.choices.all() if c.is_correct]
-        found = sum(1 for c in flags if c in chosen)
-        return found, len(flags), len(chosen) - found
+        return count_cues(self.question.choices.all(), self.choices.all())
 
     def record(self, choices):
         """Record the learner's choices once; return False if already answered.
@@ -578,6 +721,10 @@ REVIEW_INTERVALS = (1, 3, 7, 14)
 class ReviewItemQuerySet(LearnerQuerySet):
     def due(self):
         return self.filter(due_at__lte=timezone.now())
+
+    def live(self):
+        """Leave out questions staff have taken back to draft."""
+        return self.filter(question__is_published=True)
 
     def schedule(self, *, attempt, question, correct):
         """Move a question between Leitner boxes after the learner answered it.

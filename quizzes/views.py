@@ -1,7 +1,7 @@
 import secrets
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,18 +44,14 @@ def get_attempt(request, public_id):
 
 @require_GET
 def quiz_list(request):
-    quizzes = Quiz.objects.visible_to(request.user).annotate(
-        question_count=Count("questions")
-    )
+    quizzes = Quiz.objects.visible_to(request.user).with_question_count()
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
 
 
 @require_GET
 def quiz_detail(request, slug):
     quiz = get_object_or_404(
-        Quiz.objects.visible_to(request.user).annotate(
-            question_count=Count("questions")
-        ),
+        Quiz.objects.visible_to(request.user).with_question_count(),
         slug=slug,
     )
     unfinished = learner_attempts(request).unfinished().filter(quiz=quiz).first()
@@ -69,7 +65,7 @@ def quiz_detail(request, slug):
 @require_POST
 def quiz_start(request, slug):
     quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
-    if not quiz.questions.exists():
+    if not quiz.questions.published().exists():
         messages.error(request, _("This quiz has no questions yet."))
         return redirect(quiz)
     attempt = Attempt.objects.start(
@@ -267,7 +263,7 @@ REVIEW_SIZE = 10
 
 @require_GET
 def review(request):
-    queue = ReviewItem.objects.for_learner(request.user, learner_key(request))
+    queue = ReviewItem.objects.for_learner(request.user, learner_key(request)).live()
     return render(
         request,
         "quizzes/review.html",
@@ -281,7 +277,7 @@ def review(request):
 
 @require_POST
 def review_start(request):
-    queue = ReviewItem.objects.for_learner(request.user, learner_key(request))
+    queue = ReviewItem.objects.for_learner(request.user, learner_key(request)).live()
     if request.POST.get("scope") != "all":
         queue = queue.due()
     questions = [

@@ -3,6 +3,7 @@ import itertools
 
 from django.utils import timezone
 
+from awareness.languages import translated_fields
 from awareness.models import (
     CaseStudy,
     ChainLink,
@@ -77,3 +78,33 @@ def make_guide(**kwargs):
     _content_defaults(kwargs)
     kwargs.setdefault("body", "### Steps\n\n1. Call 110.")
     return Guide.objects.create(**kwargs)
+
+
+def in_english(data, *models):
+    """Return admin form data with each translated field in its English column.
+
+    A browser posts `title_en`, not `title`; tests write the plain name.
+    Inline fields keep their prefix (`choices-0-text` → `choices-0-text_en`).
+    """
+    from quizzes.models import Choice, Question, Quiz
+
+    models = models or (
+        CaseStudy,
+        PrecautionTip,
+        ChainLink,
+        ChainRole,
+        KeyFigure,
+        Guide,
+        Source,
+        Quiz,
+        Question,
+        Choice,
+    )
+    names = {name for model in models for name in translated_fields(model)}
+    english = {}
+    for key, value in data.items():
+        prefix, dash, name = key.rpartition("-")
+        if name in names:
+            key = f"{prefix}{dash}{name}_en"
+        english[key] = value
+    return english

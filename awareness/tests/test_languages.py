@@ -341,22 +341,26 @@ def test_traditional_catalogue_is_the_converted_simplified():
 @pytest.mark.skipif(
     shutil.which("xgettext") is None, reason="makemessages needs GNU gettext"
 )
-def test_interface_catalogue_lists_every_string_in_the_code(settings, tmp_path):
+def test_interface_catalogue_lists_every_string_in_the_code(
+    settings, tmp_path, monkeypatch
+):
     """Every translatable string in the code is in the committed catalogue."""
-    copy = tmp_path / "zh_Hans" / "LC_MESSAGES" / "django.po"
-    copy.parent.mkdir(parents=True)
-    shutil.copy(SOURCE, copy)
-    settings.LOCALE_PATHS = [tmp_path]
-    call_command(
-        "makemessages",
-        locale=["zh_Hans"],
-        ignore_patterns=[".venv", "var", "node_modules"],
-        no_obsolete=True,
-        verbosity=0,
+    # makemessages writes into any locale folder it finds, so it runs on a
+    # copy of the code, never on the committed catalogues.
+    project = tmp_path / "project"
+    shutil.copytree(
+        settings.BASE_DIR,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".*", "var", "node_modules", "staticfiles", "__pycache__", "*.mo"
+        ),
     )
+    monkeypatch.chdir(project)
+    settings.LOCALE_PATHS = [project / "locale"]
+    call_command("makemessages", locale=["zh_Hans"], no_obsolete=True, verbosity=0)
     with open(SOURCE, "rb") as file:
         committed = {m.id for m in read_po(file) if m.id}
-    with open(copy, "rb") as file:
+    with open(project / "locale/zh_Hans/LC_MESSAGES/django.po", "rb") as file:
         current = {m.id for m in read_po(file) if m.id}
     assert current - committed == set(), "Run `make messages` and translate them."
     assert committed - current == set(), "Run `make messages` to drop old strings."

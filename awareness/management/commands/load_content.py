@@ -268,6 +268,9 @@ class Command(BaseCommand):
             fields.update(
                 quiz=quiz,
                 order=order,
+                # Files are reviewed in git: what they hold is meant to be live.
+                is_published=True,
+                last_verified=entry.get("last_verified", quiz.last_verified),
                 case_study=self.optional(self.cases, entry.get("case_study"), quiz),
                 tip=self.optional(self.tips, entry.get("tip"), quiz),
                 guide=self.optional(self.guides, entry.get("guide"), quiz),
@@ -295,6 +298,7 @@ class Command(BaseCommand):
             ).items():
                 setattr(choice, name, value)
             choice.is_correct = bool(entry.get("correct", False))
+            choice.misconception = entry.get("misconception", "")
             self.validate(choice, quiz, exclude=["question"])
             choice.save()
         Choice.objects.filter(

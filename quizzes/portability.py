@@ -1,0 +1,422 @@
+"""Quizzes as JSON files, one per quiz, to move them between sites.
+
+A file holds the quiz, its questions and their options, and names the pages
+and sources they refer to by slug. Importing reads every file and checks all
+of it before writing anything; the writes then happen in one transaction, so
+a bad file changes nothing. Importing updates a quiz with the same slug in
+place, matching questions by key and options by position, so that learners'
+answers stay attached.
+"""
+
+import datetime
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip, Source
+
+from .models import Choice, Question, Quiz
+
+FORMAT = "guard-your-info/quiz"
+VERSION = 1
+
+QUIZ_FIELDS = {
+    "slug": str,
+    "title": str,
+    "summary": str,
+    "order": int,
+    "feedback": str,
+    "pass_mark": int,
+    "shuffle_questions": bool,
+    "shuffle_choices": bool,
+    "draw": int,
+    "last_verified": datetime.date,
+    "is_published": bool,
+    "published_at": datetime.datetime,
+    "sources": list,
+    "questions": list,
+}
+QUESTION_FIELDS = {
+    "key": str,
+    "order": int,
+    "kind": str,
+    "topic": str,
+    "prompt": str,
+    "channel": str,
+    "sender": str,
+    "body": str,
+    "is_scam": (bool, type(None)),
+    "explanation": str,
+    "case_study": (str, type(None)),
+    "tip": (str, type(None)),
+    "guide": (str, type(None)),
+    "chain_link": (str, type(None)),
+    "source": str,
+    "last_verified": datetime.date,
+    "is_published": bool,
+    "choices": list,
+}
+CHOICE_FIELDS = {
+    "order": int,
+    "text": str,
+    "is_correct": bool,
+    "explanation": str,
+    "misconception": str,
+}
+# The pages a question may teach, by the field that points to them.
+PAGES = {
+    "case_study": CaseStudy,
+    "tip": PrecautionTip,
+    "guide": Guide,
+    "chain_link": ChainLink,
+}
+
+
+class InvalidQuizFile(Exception):
+    """One or more files cannot be imported; ``problems`` says why."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+# Export
+
+
+def export_quiz(quiz):
+    """Return the quiz as a dict that json.dumps writes the same every time."""
+    questions = quiz.questions.select_related(
+        "case_study", "tip", "guide", "chain_link", "source"
+    ).prefetch_related("choices")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "quiz": {
+            "slug": quiz.slug,
+            "title": quiz.title,
+            "summary": quiz.summary,
+            "order": quiz.order,
+            "feedback": quiz.feedback,
+            "pass_mark": quiz.pass_mark,
+            "shuffle_questions": quiz.shuffle_questions,
+            "shuffle_choices": quiz.shuffle_choices,
+            "draw": quiz.draw,
+            "last_verified": quiz.last_verified.isoformat(),
+            "is_published": quiz.is_published,
+            "published_at": quiz.published_at.astimezone(datetime.UTC).isoformat(),
+            "sources": sorted(source.slug for source in quiz.sources.all()),
+            "questions": [_export_question(question) for question in questions],
+        },
+    }
+
+
+def _export_question(question):
+    return {
+        "key": question.key,
+        "order": question.order,
+        "kind": question.kind,
+        "topic": question.topic,
+        "prompt": question.prompt,
+        "channel": question.channel,
+        "sender": question.sender,
+        "body": question.body,
+        "is_scam": question.is_scam,
+        "explanation": question.explanation,
+        **{
+            name: page.slug if (page := getattr(question, name)) else None
+            for name in PAGES
+        },
+        "source": question.source.slug,
+        "last_verified": question.last_verified.isoformat(),
+        "is_published": question.is_published,
+        "choices": [
+            {
+                "order": choice.order,
+                "text": choice.text,
+                "is_correct": choice.is_correct,
+                "explanation": choice.explanation,
+                "misconception": choice.misconception,
+            }
+            for choice in question.choices.all()
+        ],
+    }
+
+
+def dumps(quiz):
+    """Return the quiz's file, as text."""
+    return json.dumps(export_quiz(quiz), ensure_ascii=False, indent=2) + "\n"
+
+
+def filename(quiz):
+    return f"{quiz.slug}.json"
+
+
+# Import
+
+
+class Plan:
+    """One file, read and checked: what importing it will write."""
+
+    def __init__(self, name):
+        self.name = name
+        self.problems = []
+        self.quiz = None
+        self.sources = []
+        self.questions = []  # (question, [choices])
+        self.stale_questions = []
+        self.stale_choices = []
+
+    def problem(self, where, message):
+        self.problems.append(
+            f"{self.name}: {where}: {message}" if where else f"{self.name}: {message}"
+        )
+
+
+def read(name, text):
+    """Parse and check one file; return its Plan, whose problems may be empty."""
+    plan = Plan(name)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        plan.problem("", _("not valid JSON (%(error)s).") % {"error": error})
+        return plan
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("version") != VERSION
+        or not isinstance(data.get("quiz"), dict)
+    ):
+        plan.problem(
+            "",
+            _(
+                "not a quiz file: it needs “format”: “%(format)s”, “version”: %(version)d and a “quiz”."
+            )
+            % {"format": FORMAT, "version": VERSION},
+        )
+        return plan
+    quiz_data = _checked(plan, "quiz", data["quiz"], QUIZ_FIELDS)
+    if quiz_data is None:
+        return plan
+    _plan_quiz(plan, quiz_data)
+    return plan
+
+
+def _checked(plan, where, data, fields):
+    """Return the entry with dates parsed, or None after noting what is wrong."""
+    if not isinstance(data, dict):
+        plan.problem(where, _("expected an object."))
+        return None
+    missing = sorted(set(fields) - set(data))
+    unknown = sorted(set(data) - set(fields))
+    if missing:
+        plan.problem(where, _("missing %(fields)s.") % {"fields": ", ".join(missing)})
+    if unknown:
+        plan.problem(where, _("unknown %(fields)s.") % {"fields": ", ".join(unknown)})
+    if missing or unknown:
+        return None
+    clean = {}
+    ok = True
+    for name, kind in fields.items():
+        value = data[name]
+        if kind is datetime.date or kind is datetime.datetime:
+            try:
+                value = kind.fromisoformat(value) if isinstance(value, str) else None
+            except ValueError:
+                value = None
+            if value is None or (
+                kind is datetime.datetime and timezone.is_naive(value)
+            ):
+                plan.problem(
+                    where, _("%(field)s is not a valid date.") % {"field": name}
+                )
+                ok = False
+                continue
+            if kind is datetime.date and isinstance(value, datetime.datetime):
+                value = value.date()
+        # bool is an int to Python; a count written as true is still wrong.
+        elif (isinstance(value, bool) and kind is int) or not isinstance(value, kind):
+            plan.problem(where, _("%(field)s has the wrong type.") % {"field": name})
+            ok = False
+            continue
+        clean[name] = value
+    return clean if ok else None
+
+
+def _lookup(plan, where, model, slug):
+    if slug is None:
+        return None
+    item = model.objects.filter(slug=slug).first()
+    if item is None:
+        plan.problem(
+            where,
+            _("refers to an unknown %(kind)s “%(slug)s”.")
+            % {"kind": model._meta.verbose_name, "slug": slug},
+        )
+    return item
+
+
+def _validate(plan, where, obj, exclude):
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            label = "" if field == "__all__" else f"{field}: "
+            for message in messages:
+                plan.problem(where, f"{label}{message}")
+        return False
+    return True
+
+
+def _plan_quiz(plan, data):
+    quiz = Quiz.objects.filter(slug=data["slug"]).first() or Quiz(slug=data["slug"])
+    plan.quiz = quiz
+    for name in QUIZ_FIELDS:
+        if name not in ("sources", "questions", "slug"):
+            setattr(quiz, name, data[name])
+    _validate(plan, "quiz", quiz, exclude=["sources"])
+    for slug in data["sources"]:
+        if not isinstance(slug, str):
+            plan.problem("quiz", _("sources must be slugs."))
+            continue
+        source = _lookup(plan, "quiz", Source, slug)
+        if source:
+            plan.sources.append(source)
+
+    existing = (
+        {q.key: q for q in quiz.questions.prefetch_related("choices")}
+        if quiz.pk
+        else {}
+    )
+    keys = set()
+    for n, entry in enumerate(data["questions"], start=1):
+        where = _("question %(n)d") % {"n": n}
+        entry = _checked(plan, where, entry, QUESTION_FIELDS)
+        if entry is None:
+            continue
+        key = entry["key"]
+        if key in keys:
+            plan.problem(where, _("key “%(key)s” appears twice.") % {"key": key})
+            continue
+        keys.add(key)
+        question = existing.get(key)
+        if question is None:
+            question = Question(key=key)
+            elsewhere = Question.objects.filter(key=key).select_related("quiz").first()
+            if elsewhere is not None:
+                plan.problem(
+                    where,
+                    _("key “%(key)s” belongs to a question of “%(quiz)s”.")
+                    % {"key": key, "quiz": elsewhere.quiz.slug},
+                )
+        where = _("question “%(key)s”") % {"key": key}
+        for name in QUESTION_FIELDS:
+            if name not in ("key", "choices", "source", *PAGES):
+                setattr(question, name, entry[name])
+        for name, model in PAGES.items():
+            setattr(question, name, _lookup(plan, where, model, entry[name]))
+        question.source = _lookup(plan, where, Source, entry["source"])
+        _validate(plan, where, question, exclude=["quiz", "source"])
+        choices = _plan_choices(plan, where, question, entry["choices"])
+        if choices is not None:
+            for problem in question.choice_problems(choices):
+                plan.problem(where, str(problem))
+            plan.questions.append((question, choices))
+
+    if quiz.is_published and not any(q.is_published for q, _c in plan.questions):
+        plan.problem(
+            "quiz", _("A published quiz needs at least one published question.")
+        )
+    for key, question in existing.items():
+        if key not in keys:
+            if question.answers.exists():
+                plan.problem(
+                    "quiz",
+                    _(
+                        "question “%(key)s” has learners' answers and is missing from the file; keep it there, unpublished, instead."
+                    )
+                    % {"key": key},
+                )
+            plan.stale_questions.append(question)
+
+
+def _plan_choices(plan, where, question, entries):
+    existing = list(question.choices.all()) if question.pk else []
+    choices = []
+    for n, entry in enumerate(entries, start=1):
+        place = _("%(question)s, option %(n)d") % {"question": where, "n": n}
+        entry = _checked(plan, place, entry, CHOICE_FIELDS)
+        if entry is None:
+            return None
+        choice = existing[n - 1] if n <= len(existing) else Choice()
+        for name, value in entry.items():
+            setattr(choice, name, value)
+        _validate(plan, place, choice, exclude=["question"])
+        choices.append(choice)
+    for choice in existing[len(entries) :]:
+        if choice.answers.exists():
+            plan.problem(
+                where,
+                _(
+                    "option “%(text)s” has learners' answers and is missing from the file."
+                )
+                % {"text": choice.text[:60]},
+            )
+        plan.stale_choices.append(choice)
+    return choices
+
+
+def check(files):
+    """Read and check (name, text) pairs; raise InvalidQuizFile if any is bad."""
+    plans = [read(name, text) for name, text in files]
+    problems = [problem for plan in plans for problem in plan.problems]
+    slugs, keys = {}, {}
+    for plan in plans:
+        if plan.quiz is None:
+            continue
+        if plan.quiz.slug in slugs:
+            problems.append(
+                _("%(a)s and %(b)s both hold the quiz “%(slug)s”.")
+                % {"a": slugs[plan.quiz.slug], "b": plan.name, "slug": plan.quiz.slug}
+            )
+        slugs[plan.quiz.slug] = plan.name
+        for question, _choices in plan.questions:
+            if question.key in keys and keys[question.key] != plan.name:
+                problems.append(
+                    _("%(a)s and %(b)s both hold the question “%(key)s”.")
+                    % {"a": keys[question.key], "b": plan.name, "key": question.key}
+                )
+            keys[question.key] = plan.name
+    if problems:
+        raise InvalidQuizFile(problems)
+    return plans
+
+
+def apply(plans):
+    """Write checked plans in one transaction; return [(quiz, created)]."""
+    results = []
+    with transaction.atomic():
+        for plan in plans:
+            quiz = plan.quiz
+            created = quiz.pk is None
+            for question in plan.stale_questions:
+                question.delete()
+            quiz.save()
+            quiz.sources.set(plan.sources)
+            for question, choices in plan.questions:
+                question.quiz = quiz
+                question.save()
+                for choice in choices:
+                    choice.question = question
+                    choice.save()
+            for choice in plan.stale_choices:
+                choice.delete()
+            results.append((quiz, created))
+    return results
+
+
+def import_files(files):
+    """Check every (name, text) file, then write them all; see check()."""
+    return apply(check(files))

@@ -1,0 +1,353 @@
+import io
+import json
+import zipfile
+from io import StringIO
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from quizzes import portability
+from quizzes.models import Attempt, Choice, Question, Quiz
+
+from .factories import make_question, make_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content():
+    call_command("load_content", stdout=StringIO())
+    # Exercise the fields the article's files leave empty.
+    choice = Choice.objects.filter(is_correct=False).first()
+    choice.misconception = "trusts caller ID"
+    choice.save()
+    question = Question.objects.filter(kind="single").last()
+    question.is_published = False
+    question.save()
+
+
+@pytest.fixture
+def small():
+    """A quiz with a question of every kind, and another quiz beside it."""
+    from awareness.tests.factories import make_tip
+
+    make_tip(slug="unusual-calls")
+    quiz = make_quiz(slug="suspicious-calls")
+    make_question(quiz, choices=(("Hang up", True), ("Call back", False, "trusts ID")))
+    make_question(quiz, kind="true_false", choices=(("True", False), ("False", True)))
+    make_question(
+        quiz, kind="multiple", choices=(("A", True), ("B", True), ("C", False))
+    )
+    make_question(quiz, kind="scam_or_legit", is_scam=False)
+    make_question(
+        quiz,
+        kind="red_flags",
+        channel="sms",
+        choices=(("Dear customer, ", False), ("tap here ", True), ("now.", False)),
+    )
+    make_question(make_quiz(slug="jobs"), key="jobs-deposit")
+
+
+def export(tmp_path, *slugs):
+    call_command("export_quizzes", *slugs, output=tmp_path, stdout=StringIO())
+    return {path.name: path.read_text() for path in sorted(tmp_path.glob("*.json"))}
+
+
+def import_(*paths, **options):
+    out = StringIO()
+    call_command("import_quizzes", *paths, stdout=out, **options)
+    return out.getvalue()
+
+
+def snapshot():
+    return {quiz.slug: portability.dumps(quiz) for quiz in Quiz.objects.all()}, (
+        Question.objects.count(),
+        Choice.objects.count(),
+    )
+
+
+def test_export_then_import_into_an_empty_site_round_trips_exactly(content, tmp_path):
+    first = export(tmp_path / "first")
+    assert len(first) == Quiz.objects.count() == 4
+    Quiz.objects.all().delete()
+    assert "Imported 4 quizzes: 4 new, 0 updated." in import_(tmp_path / "first")
+    assert export(tmp_path / "second") == first
+
+
+def test_importing_over_the_same_quizzes_keeps_every_row(content, tmp_path):
+    files = export(tmp_path)
+    quiz = Quiz.objects.get(slug="suspicious-calls")
+    attempt = Attempt.objects.start(quiz=quiz, user=AnonymousUser(), learner_key="k")
+    answer = attempt.answers.first()
+    chosen = answer.question.choices.first()
+    answer.record([chosen])
+    choice_ids = set(Choice.objects.values_list("pk", flat=True))
+    assert "0 new, 4 updated" in import_(tmp_path)
+    assert set(Choice.objects.values_list("pk", flat=True)) == choice_ids
+    answer.refresh_from_db()
+    assert list(answer.choices.all()) == [chosen]
+    assert export(tmp_path / "again") == files
+
+
+def test_a_changed_file_updates_the_quiz_in_place(content, tmp_path):
+    export(tmp_path, "suspicious-calls")
+    path = tmp_path / "suspicious-calls.json"
+    data = json.loads(path.read_text())
+    data["quiz"]["title"] = "Calls, revised"
+    data["quiz"]["questions"][0]["choices"][0]["text"] = "Reworded."
+    data["quiz"]["questions"].pop()
+    path.write_text(json.dumps(data))
+    import_(path)
+    quiz = Quiz.objects.get(slug="suspicious-calls")
+    assert quiz.title == "Calls, revised"
+    assert quiz.questions.count() == len(data["quiz"]["questions"])
+    assert quiz.questions.first().choices.first().text == "Reworded."
+
+
+def _quiz(data):
+    return data["quiz"]
+
+
+def _question(data, n=0):
+    return data["quiz"]["questions"][n]
+
+
+def _key_elsewhere():
+    return (
+        Question.objects.exclude(quiz__slug="suspicious-calls")
+        .values_list("key", flat=True)
+        .first()
+    )
+
+
+def _first_of_kind(data, kind):
+    return next(q for q in data["quiz"]["questions"] if q["kind"] == kind)
+
+
+BAD = [
+    ("not JSON", None, "not valid JSON"),
+    ("another format", lambda d: d.update(format="something-else"), "not a quiz file"),
+    ("missing field", lambda d: _quiz(d).pop("summary"), "missing summary"),
+    ("unknown field", lambda d: _quiz(d).update(colour="red"), "unknown colour"),
+    ("text for a number", lambda d: _quiz(d).update(pass_mark="70"), "pass_mark has"),
+    ("true for a number", lambda d: _quiz(d).update(draw=True), "draw has the wrong"),
+    ("bad date", lambda d: _quiz(d).update(last_verified="soon"), "not a valid date"),
+    (
+        "date without a zone",
+        lambda d: _quiz(d).update(published_at="2025-04-21T08:00:00"),
+        "published_at is not a valid date",
+    ),
+    (
+        "unknown source",
+        lambda d: _quiz(d)["sources"].append("nowhere"),
+        "unknown source “nowhere”",
+    ),
+    (
+        "unknown tip",
+        lambda d: _question(d).update(tip="no-such-tip"),
+        "unknown precaution tip “no-such-tip”",
+    ),
+    ("kind that does not exist", lambda d: _question(d).update(kind="essay"), "essay"),
+    (
+        "same key twice",
+        lambda d: _question(d, 1).update(key=_question(d)["key"]),
+        "appears twice",
+    ),
+    (
+        "key of another quiz's question",
+        lambda d: _question(d).update(key=_key_elsewhere()),
+        "belongs to a question of",
+    ),
+    (
+        "two right options",
+        lambda d: [
+            c.update(is_correct=True) for c in _first_of_kind(d, "single")["choices"]
+        ],
+        "exactly one right option",
+    ),
+    (
+        "scam or legit without a verdict",
+        lambda d: _first_of_kind(d, "scam_or_legit").update(is_scam=None),
+        "needs its verdict",
+    ),
+    (
+        "red flags without a decoy",
+        lambda d: [
+            c.update(is_correct=True) for c in _first_of_kind(d, "red_flags")["choices"]
+        ],
+        "at least one red flag and one decoy",
+    ),
+    (
+        "misconception on a right option",
+        lambda d: [
+            c.update(misconception="x")
+            for c in _question(d)["choices"]
+            if c["is_correct"]
+        ],
+        "Only a wrong option",
+    ),
+    (
+        "published with only drafts",
+        lambda d: [q.update(is_published=False) for q in _quiz(d)["questions"]],
+        "needs at least one published question",
+    ),
+    (
+        "empty title",
+        lambda d: _quiz(d).update(title=""),
+        "title: This field cannot be blank",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "message"), BAD, ids=[b[0] for b in BAD])
+def test_a_bad_file_is_refused_clearly_and_changes_nothing(
+    small, tmp_path, case, change, message
+):
+    export(tmp_path, "suspicious-calls")
+    path = tmp_path / "suspicious-calls.json"
+    if change is None:
+        path.write_text(path.read_text()[:-20])
+    else:
+        data = json.loads(path.read_text())
+        change(data)
+        path.write_text(json.dumps(data))
+    before = snapshot()
+    with pytest.raises(CommandError, match="Nothing was imported") as error:
+        import_(path)
+    assert message in str(error.value)
+    assert "suspicious-calls.json" in str(error.value)
+    assert snapshot() == before
+
+
+def test_a_file_dropping_answered_questions_or_options_is_refused(small, tmp_path):
+    export(tmp_path, "suspicious-calls")
+    quiz = Quiz.objects.get(slug="suspicious-calls")
+    attempt = Attempt.objects.start(quiz=quiz, user=AnonymousUser(), learner_key="k")
+    for answer in attempt.answers.all():
+        answer.record([answer.question.choices.last()])
+    path = tmp_path / "suspicious-calls.json"
+    data = json.loads(path.read_text())
+    dropped = data["quiz"]["questions"].pop()
+    data["quiz"]["questions"][0]["choices"].pop()
+    path.write_text(json.dumps(data))
+    with pytest.raises(CommandError) as error:
+        import_(path)
+    assert f"question “{dropped['key']}” has learners' answers" in str(error.value)
+    assert "has learners' answers and is missing from the file" in str(error.value)
+
+
+def test_one_bad_file_among_good_ones_imports_none(content, tmp_path):
+    export(tmp_path)
+    path = tmp_path / "suspicious-calls.json"
+    data = json.loads(path.read_text())
+    data["quiz"]["title"] = ""
+    path.write_text(json.dumps(data))
+    (tmp_path / "jobs-and-workplace.json").write_text(
+        (tmp_path / "jobs-and-workplace.json")
+        .read_text()
+        .replace('"title": "', '"title": "Changed ', 1)
+    )
+    before = snapshot()
+    with pytest.raises(CommandError):
+        import_(tmp_path)
+    assert snapshot() == before
+
+
+def test_the_same_quiz_in_two_files_is_refused(small, tmp_path):
+    export(tmp_path, "suspicious-calls")
+    (tmp_path / "copy.json").write_text(
+        (tmp_path / "suspicious-calls.json").read_text()
+    )
+    with pytest.raises(CommandError, match="both hold the quiz"):
+        import_(tmp_path)
+
+
+def test_check_only_writes_nothing(content, tmp_path):
+    export(tmp_path)
+    Quiz.objects.filter(slug="suspicious-calls").delete()
+    assert "all can be imported" in import_(tmp_path, check=True)
+    assert not Quiz.objects.filter(slug="suspicious-calls").exists()
+
+
+def test_export_refuses_unknown_slugs(tmp_path):
+    with pytest.raises(CommandError, match="No quiz with the slug nope"):
+        export(tmp_path, "nope")
+
+
+# In the admin
+
+
+def test_admin_exports_one_quiz_as_json_and_several_as_a_zip(content, editor_client):
+    url = reverse("admin:quizzes_quiz_changelist")
+    calls = Quiz.objects.get(slug="suspicious-calls")
+    response = editor_client.post(
+        url, {"action": "export_json", "_selected_action": [calls.pk]}
+    )
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="suspicious-calls.json"'
+    )
+    assert response.content.decode() == portability.dumps(calls)
+    response = editor_client.post(
+        url,
+        {
+            "action": "export_json",
+            "_selected_action": list(Quiz.objects.values_list("pk", flat=True)),
+        },
+    )
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == sorted(
+        f"{slug}.json" for slug in Quiz.objects.values_list("slug", flat=True)
+    )
+
+
+def upload(name, text):
+    return SimpleUploadedFile(name, text.encode() if isinstance(text, str) else text)
+
+
+def test_admin_import_writes_the_quizzes_and_logs_them(small, editor_client):
+    calls = Quiz.objects.get(slug="suspicious-calls")
+    text = portability.dumps(calls).replace(calls.title, "Calls, revised")
+    url = reverse("admin:quizzes_quiz_import")
+    assert editor_client.get(url).status_code == 200
+    response = editor_client.post(url, {"files": [upload("calls.json", text)]})
+    assert response.status_code == 302
+    calls.refresh_from_db()
+    assert calls.title == "Calls, revised"
+    entry = LogEntry.objects.get(object_id=str(calls.pk))
+    assert entry.user.username == "editors"
+    assert "Imported from a file." in entry.get_change_message()
+
+
+@pytest.mark.parametrize(
+    ("content_bytes", "message"),
+    [
+        (b"{broken", "not valid JSON"),
+        ("\ufeff".encode("utf-16"), "is not UTF-8 text"),
+        (b"x" * (1024 * 1024 + 1), "larger than 1 MB"),
+    ],
+)
+def test_admin_import_refuses_bad_files_and_changes_nothing(
+    small, editor_client, content_bytes, message
+):
+    before = snapshot()
+    response = editor_client.post(
+        reverse("admin:quizzes_quiz_import"),
+        {"files": [upload("bad.json", content_bytes)]},
+    )
+    assertContains(response, message, status_code=400)
+    assert snapshot() == before
+
+
+def test_admin_import_without_a_file_asks_for_one(editor_client):
+    response = editor_client.post(reverse("admin:quizzes_quiz_import"), {})
+    assertContains(response, "This field is required", status_code=400)
+
+
+def test_analysts_cannot_import(analyst_client):
+    assert analyst_client.get(reverse("admin:quizzes_quiz_import")).status_code == 403
