@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +17,14 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("quizzes.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

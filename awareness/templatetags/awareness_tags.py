@@ -68,3 +68,10 @@ def described(field):
     if ids:
         attrs["aria-describedby"] = " ".join(ids)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """Return the page's address without its query string, for rel=canonical."""
+    request = context.get("request")
+    return request.build_absolute_uri(request.path) if request else ""
