@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from quizzes.models import Reading
+from quizzes.models import Quiz, Reading
 from quizzes.views import learner_key
 
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
@@ -58,7 +58,12 @@ def case_study_detail(request, slug):
         user=request.user, learner_key=learner_key(request), item=case_study
     )
     return render(
-        request, "awareness/casestudy_detail.html", {"case_study": case_study}
+        request,
+        "awareness/casestudy_detail.html",
+        {
+            "case_study": case_study,
+            "quizzes": Quiz.objects.visible_to(request.user).teaching(case_study),
+        },
     )
 
 
@@ -106,7 +111,11 @@ def tip_detail(request, slug):
     Reading.objects.record(
         user=request.user, learner_key=learner_key(request), item=tip
     )
-    return render(request, "awareness/precautiontip_detail.html", {"tip": tip})
+    return render(
+        request,
+        "awareness/precautiontip_detail.html",
+        {"tip": tip, "quizzes": Quiz.objects.visible_to(request.user).teaching(tip)},
+    )
 
 
 @require_GET

@@ -26,6 +26,13 @@ def new_choice_key():
     return secrets.token_urlsafe(9)
 
 
+class QuizQuerySet(ContentQuerySet):
+    def teaching(self, item):
+        """Return the quizzes with a question that teaches this case or tip."""
+        field = "case_study" if isinstance(item, CaseStudy) else "tip"
+        return self.filter(**{f"questions__{field}": item}).distinct()
+
+
 class Quiz(Loadable):
     class Feedback(models.TextChoices):
         IMMEDIATE = "immediate", _("After each answer")
@@ -61,7 +68,7 @@ class Quiz(Loadable):
     published_at = models.DateTimeField(_("publish at"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = ContentQuerySet.as_manager()
+    objects = QuizQuerySet.as_manager()
 
     class Meta:
         ordering = ("order", "title")

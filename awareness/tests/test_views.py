@@ -7,6 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from awareness.models import CaseStudy, Guide, PrecautionTip
+from quizzes.tests.factories import make_question, make_quiz
 
 from .factories import (
     make_case_study,
@@ -180,10 +181,10 @@ def _build_site(count):
 PAGE_QUERIES = [
     ("/", 3),
     ("/cases/", 1),
-    ("case", 5),
+    ("case", 6),
     ("/chain/", 4),
     ("/tips/", 1),
-    ("tip", 3),
+    ("tip", 4),
     ("/guides/information-leaked/", 2),
     ("/search/?q=courier", 4),
     ("/about/", 1),
@@ -267,3 +268,20 @@ def test_leak_guide_names_the_real_channels_and_rights(client, content):
         assertContains(response, text)
     for right in ("see and copy", "corrected", "deleted", "explained"):
         assertContains(response, right)
+
+
+def test_case_study_and_tip_link_the_quizzes_that_practise_them(client):
+    case_study, tip = make_case_study(), make_tip()
+    quiz = make_quiz(title="Jobs and the workplace")
+    make_question(quiz, case_study=case_study, tip=tip)
+    make_question(quiz, case_study=case_study)
+    draft = make_quiz(title="Draft quiz", is_published=False)
+    make_question(draft, case_study=case_study)
+    unrelated = make_quiz(title="Unrelated quiz")
+    make_question(unrelated)
+    for page in (case_study, tip):
+        response = client.get(page.get_absolute_url())
+        assertContains(response, "Test yourself")
+        assertContains(response, quiz.get_absolute_url(), count=1)
+        assertNotContains(response, "Draft quiz")
+        assertNotContains(response, "Unrelated quiz")
