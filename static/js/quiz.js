@@ -76,8 +76,10 @@
       credentials: "same-origin",
     })
       .then(function (response) {
-        // Anywhere but this question (a finished attempt, say): go there.
-        if (new URL(response.url).pathname !== window.location.pathname) {
+        // Sent on to anywhere but this question (a finished attempt, say):
+        // go there. A refused answer comes back unredirected, to be shown.
+        var elsewhere = new URL(response.url).pathname !== window.location.pathname;
+        if (response.redirected && elsewhere) {
           window.location.assign(response.url);
           return null;
         }
