@@ -261,7 +261,11 @@ def main():
             ["collectstatic", "--no-input", "--clear"],
         ):
             subprocess.run(
-                python + command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+                python + command,
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
             )
         urls = json.loads(
             subprocess.run(
@@ -303,7 +307,9 @@ def main():
             server.wait(timeout=10)
             log.close()
 
-    print(f"\n{'page':<10} {'preset':<8} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5}")
+    print(
+        f"\n{'page':<10} {'preset':<8} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5}"
+    )
     failed = False
     for page, preset, scores, lost in rows:
         values = " ".join(f"{scores[key]:>5}" for key in CATEGORIES)
