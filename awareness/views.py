@@ -152,7 +152,14 @@ def about(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "awareness/privacy.html")
+    return render(
+        request,
+        "awareness/privacy.html",
+        {
+            "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
+            "session_weeks": settings.SESSION_COOKIE_AGE // (7 * 24 * 60 * 60),
+        },
+    )
 
 
 @require_GET

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
@@ -18,6 +19,7 @@ from .factories import (
     make_source,
     make_tip,
 )
+from .test_third_party_origins import ALLOWED_COOKIES
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +287,24 @@ def test_case_study_and_tip_link_the_quizzes_that_practise_them(client):
         assertContains(response, quiz.get_absolute_url(), count=1)
         assertNotContains(response, "Draft quiz")
         assertNotContains(response, "Unrelated quiz")
+
+
+def test_privacy_notice_names_every_cookie_right_and_period(client, settings):
+    settings.ANONYMOUS_PROGRESS_DAYS = 45
+    response = client.get(reverse("privacy"))
+    for cookie in ALLOWED_COOKIES:
+        assertContains(response, f"<code>{cookie}</code>")
+    for right in (
+        "Access",
+        "Copy",
+        "Portability",
+        "Correction",
+        "Deletion",
+        "Explanation",
+    ):
+        assertContains(response, f"<strong>{right}</strong>")
+    assertContains(response, "until 45 days after your last quiz activity")
+    assertContains(response, "lasts 45 days after your last quiz activity")
+    assertContains(response, "signed in, 2 weeks")
+    assertContains(response, "anonymous results for the quiz statistics")
+    assertContains(response, reverse("accounts:my_data"))
