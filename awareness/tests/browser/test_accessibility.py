@@ -69,6 +69,36 @@ SMALL_TARGETS = """(minimum) => {
     });
 }"""
 
+# Everything that takes the focus, focused in turn after a real key press
+# (so that :focus-visible applies as it does for keyboard users), must show
+# a ring of at least 2 px: on itself, its label or its card.
+HIDDEN_FOCUS = """() => {
+  const selector = "a[href], button:not([disabled]), input:not([type=hidden])," +
+    " select, textarea, summary, [tabindex]:not([tabindex='-1'])";
+  const shown = (el) => {
+    for (let node = el, depth = 0; node && depth < 4; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) {
+        return true;
+      }
+      depth += 1;
+    }
+    return false;
+  };
+  const hidden = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || getComputedStyle(el).visibility === "hidden") {
+      continue;
+    }
+    el.focus();
+    if (document.activeElement === el && !shown(el)) {
+      hidden.push(el.outerHTML.slice(0, 100));
+    }
+  }
+  return hidden;
+}"""
+
 SCROLLS_SIDEWAYS = """() =>
   document.documentElement.scrollWidth > document.documentElement.clientWidth
 """
@@ -120,14 +150,17 @@ def test_axe_finds_no_wcag_violation_on_any_page(
     assert not found, pformat(found, width=100)
 
 
-def test_touch_targets_are_at_least_44_px_on_phones(live_server, open_context):
+def test_every_control_is_a_44_px_target_and_shows_its_focus(live_server, open_context):
     tour = build_tour()
-    found = {}
+    small, unfocused = {}, {}
     for item, page in visit_tour(open_context, tour, "phone"):
-        small = page.evaluate(SMALL_TARGETS, 44)
-        if small:
-            found[item.name] = small
-    assert not found, pformat(found, width=100)
+        small[item.name] = page.evaluate(SMALL_TARGETS, 44)
+        page.keyboard.press("Tab")
+        unfocused[item.name] = page.evaluate(HIDDEN_FOCUS)
+    small = {name: found for name, found in small.items() if found}
+    unfocused = {name: found for name, found in unfocused.items() if found}
+    assert not small, pformat(small, width=100)
+    assert not unfocused, pformat(unfocused, width=100)
 
 
 def test_pages_reflow_at_320_px_without_sideways_scrolling(live_server, open_context):
