@@ -299,3 +299,18 @@ def test_messages_ride_in_the_session_not_in_a_cookie_of_their_own(client, quiz)
     )
     assert "messages" not in response.cookies
     assertContains(client.get(response["Location"]), "here is your result")
+
+
+@pytest.mark.parametrize("name", ["my_data", "forget"])
+def test_data_pages_take_the_same_queries_however_much_progress(
+    client, quiz, name, django_assert_max_num_queries, django_assert_num_queries
+):
+    take(client, quiz, right=False)
+    with django_assert_max_num_queries(6) as first:
+        client.get(reverse(f"accounts:{name}"))
+    queries = len(first)
+    for _ in range(3):
+        take(client, quiz, right=False)
+        read(client, make_case_study())
+    with django_assert_num_queries(queries):
+        assert client.get(reverse(f"accounts:{name}")).status_code == 200
