@@ -92,9 +92,9 @@ def _forget_attempts(attempts):
     """Unlink attempts from their learner; keep finished quizzes anonymously.
 
     A finished quiz attempt is kept for the quiz statistics with no account,
-    no token, a new id and only the day (UTC) it was taken, so nothing links it
-    back to the learner. Everything else (unfinished attempts, reviews of
-    mistakes) is deleted. Return (kept, deleted).
+    no token, a new id and only the day (UTC) it was taken, so that nothing
+    links it back to the learner. Everything else (unfinished attempts,
+    reviews of mistakes) is deleted. Return (kept, deleted).
     """
     finished_quiz = Q(quiz__isnull=False, completed_at__isnull=False)
     _total, by_model = attempts.exclude(finished_quiz).delete()

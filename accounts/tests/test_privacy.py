@@ -26,7 +26,7 @@ def quiz():
 
 
 def take(client, quiz, *, right=True, finish=True):
-    """Take the quiz through the site, as a learner would; return the attempt."""
+    """Take the quiz through the site as a learner would; return the attempt."""
     client.post(reverse("quizzes:quiz_start", args=[quiz.slug]))
     attempt = Attempt.objects.latest("started_at")
     for answer in attempt.answers.select_related("question"):
@@ -65,7 +65,7 @@ def member(client, django_user_model):
 
 @pytest.fixture
 def someone_else(quiz, django_user_model):
-    """Another anonymous learner and another account, with their own progress."""
+    """Another anonymous learner and another account, each with progress."""
     stranger = Client()
     take(stranger, quiz, right=False, finish=False)
     other = django_user_model.objects.create_user(

@@ -72,6 +72,6 @@ def described(field):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """Return the page's address without its query string, for rel=canonical."""
+    """Return the page's address without its query, for rel=canonical."""
     request = context.get("request")
     return request.build_absolute_uri(request.path) if request else ""

@@ -43,7 +43,7 @@ FOCUS_SHOWN = """() => {
 
 
 def tab_to(page, target, *, limit=120):
-    """Press Tab until the target has the focus, checking every stop shows it."""
+    """Press Tab until the target has the focus; every stop must show it."""
     has_focus = "el => el === document.activeElement"
     for _ in range(limit):
         if target.evaluate(has_focus):
