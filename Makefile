@@ -7,7 +7,15 @@ STAMP := $(VENV)/.installed
 # Compiled interface translations, built from the committed .po files.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: install run test lint format check ci lock clean messages
+NODE_STAMP := node_modules/.installed
+# e.g. make test PYTEST_ARGS='-m "not browser"' to skip the browser tests.
+PYTEST_ARGS ?=
+LIGHTHOUSE_PAGES ?= home,case,tip,quizzes,question,result,progress
+LIGHTHOUSE_MIN ?= 95
+# Empty: a free port.
+LIGHTHOUSE_PORT ?=
+
+.PHONY: install node run test lint format check ci lock clean lighthouse messages
 
 install: $(STAMP) $(MO_FILES)
 
@@ -28,13 +36,27 @@ messages: $(STAMP)
 		--add-location file --ignore .venv --ignore var --ignore node_modules
 	$(BIN)/python -m manage convert_messages
 
+# axe-core and Lighthouse, pinned in package-lock.json, for the browser
+# checks only: the site itself has no JavaScript build.
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
+
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python -m manage migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python -m manage load_content
 	DJANGO_DEBUG=1 $(BIN)/python -m manage runserver 127.0.0.1:$(PORT)
 
-test: install
-	$(BIN)/python -m pytest
+test: install node
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lighthouse scores for each page type, mobile and desktop, against a fresh
+# production-like server on 127.0.0.1 (see scripts/lighthouse.py).
+lighthouse: install node
+	$(BIN)/python scripts/lighthouse.py --pages $(LIGHTHOUSE_PAGES) \
+		--min-score $(LIGHTHOUSE_MIN) $(if $(LIGHTHOUSE_PORT),--port $(LIGHTHOUSE_PORT))
 
 lint: install
 	$(BIN)/ruff format --check .
@@ -59,4 +81,4 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --group dev --python-version 3.11 -o requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from . import views
 
@@ -15,8 +16,44 @@ def form_page(title, **kwargs):
     }
 
 
+def farewell(title, message):
+    return TemplateView.as_view(
+        template_name="accounts/message.html",
+        extra_context={"title": title, "message": message, "farewell": True},
+    )
+
+
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("data/", views.my_data, name="my_data"),
+    path("data/export/", views.export_data, name="export_data"),
+    path("details/", views.account_details, name="details"),
+    path("delete/", views.delete_account, name="delete"),
+    path(
+        "deleted/",
+        farewell(
+            _("Your account is deleted"),
+            _(
+                "Your account and everything linked to it are gone, and you are "
+                "signed out. Finished quizzes remain only as anonymous results "
+                "that nothing links to you."
+            ),
+        ),
+        name="deleted",
+    ),
+    path("forget/", views.forget_me, name="forget"),
+    path(
+        "forgotten/",
+        farewell(
+            _("This browser is forgotten"),
+            _(
+                "Your quiz progress is gone and your session has ended. Finished "
+                "quizzes remain only as anonymous results that nothing links to "
+                "you."
+            ),
+        ),
+        name="forgotten",
+    ),
     path("login/", views.SigninView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

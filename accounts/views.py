@@ -1,15 +1,23 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from quizzes import personal_data
 from quizzes.models import Attempt, Reading, ReviewItem
 from quizzes.views import learner_key
 
-from .forms import SignupForm
+from .forms import AccountDetailsForm, DeleteAccountForm, SignupForm
 
 
 def join_progress(request, user):
@@ -18,6 +26,9 @@ def join_progress(request, user):
     claimed = Attempt.objects.claim(learner_key=key, user=user)
     Reading.objects.claim(learner_key=key, user=user)
     ReviewItem.objects.claim(learner_key=key, user=user)
+    # An anonymous learner's long session ends at sign-in: accounts keep
+    # the usual session length.
+    request.session.set_expiry(None)
     if claimed:
         messages.success(
             request, _("Your earlier quiz progress is now saved to your account.")
@@ -59,3 +70,121 @@ def signup(request):
         {"form": form, "next": request.GET.get("next", "")},
         status=400 if form.errors else 200,
     )
+
+
+def held_about(request):
+    """Return how many rows of each kind the site holds about this learner."""
+    key = learner_key(request)
+    return {
+        "attempts": Attempt.objects.for_learner(request.user, key).count(),
+        "readings": Reading.objects.for_learner(request.user, key).count(),
+        "review_items": ReviewItem.objects.for_learner(request.user, key).count(),
+    }
+
+
+@require_GET
+@never_cache
+def my_data(request):
+    return render(
+        request,
+        "accounts/my_data.html",
+        {
+            "held": held_about(request),
+            "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
+        },
+    )
+
+
+@require_POST
+def export_data(request):
+    """Send everything the site holds about this learner as a JSON file."""
+    user = request.user
+    key = learner_key(request)
+    now = timezone.now()
+    data = {
+        "site": settings.SITE_NAME,
+        "exported_at": now,
+        "account": (
+            {
+                "username": user.username,
+                "email": user.email or None,
+                "joined_at": user.date_joined,
+                "last_signed_in_at": user.last_login,
+                "password": _("Stored only as a secure hash; not included."),
+            }
+            if user.is_authenticated
+            else None
+        ),
+        "anonymous_learner": (
+            {
+                "token": key,
+                "kept_until_days_after_last_activity": (
+                    settings.ANONYMOUS_PROGRESS_DAYS
+                ),
+            }
+            if not user.is_authenticated and key
+            else None
+        ),
+        **personal_data.export(user=user, learner_key=key),
+    }
+    response = JsonResponse(
+        data, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="guard-your-info-data-{now:%Y-%m-%d}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_details(request):
+    form = AccountDetailsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your details are saved."))
+        return redirect("accounts:my_data")
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "title": _("Correct your details")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password")
+def delete_account(request):
+    user = request.user
+    if user.is_staff:
+        # Staff accounts carry the admin's history of content changes.
+        return render(request, "accounts/delete.html", {"staff": True}, status=403)
+    form = DeleteAccountForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            personal_data.erase(user=user, learner_key=learner_key(request))
+            user.delete()
+        logout(request)
+        return redirect("accounts:deleted")
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "held": held_about(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def forget_me(request):
+    if request.user.is_authenticated:
+        # An account's data goes with the account.
+        return redirect("accounts:delete")
+    if request.method == "POST":
+        key = learner_key(request)
+        if key:
+            personal_data.erase(user=request.user, learner_key=key)
+        request.session.flush()
+        return redirect("accounts:forgotten")
+    return render(request, "accounts/forget.html", {"held": held_about(request)})

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "django.contrib.staticfiles",
     "reversion",
 ]
@@ -160,11 +161,20 @@ if not DEBUG and not TESTING:
 # Security: cookies stay first-party and out of reach of scripts.
 
 SESSION_COOKIE_HTTPONLY = True
+# Messages ride in the session, so the site sets no cookie beyond the ones
+# the privacy notice lists (session, CSRF, language).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Privacy: an anonymous learner's progress, and the session holding its
+# token, last this many days after their last quiz activity. Run
+# `manage.py expire_anonymous_progress` daily to delete what has expired.
+
+ANONYMOUS_PROGRESS_DAYS = int(os.environ.get("DJANGO_ANONYMOUS_PROGRESS_DAYS", "90"))
 
 # E-mail, only for password resets: printed locally, SMTP when configured.
 

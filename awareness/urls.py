@@ -1,13 +1,22 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .sitemaps import SITEMAPS
 
 # Every page a visitor reads carries its language in the URL (/en/,
 # /zh-hans/, /zh-hant/), so that links, bookmarks and search engines keep it.
 urlpatterns = [
     path("favicon.ico", views.favicon),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
     *i18n_patterns(
         path("", views.home, name="home"),
@@ -20,6 +29,8 @@ urlpatterns = [
         path("search/", views.search, name="search"),
         path("about/", views.about, name="about"),
         path("privacy/", views.privacy, name="privacy"),
+        # Per language, so that an installed app starts in the reader's.
+        path("manifest.webmanifest", views.manifest, name="manifest"),
         path("", include("quizzes.urls")),
         path("accounts/", include("accounts.urls")),
     ),

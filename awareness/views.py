@@ -1,9 +1,15 @@
+from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from quizzes.models import Reading
+from quizzes.models import Quiz, Reading
 from quizzes.views import learner_key
 
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
@@ -52,7 +58,12 @@ def case_study_detail(request, slug):
         user=request.user, learner_key=learner_key(request), item=case_study
     )
     return render(
-        request, "awareness/casestudy_detail.html", {"case_study": case_study}
+        request,
+        "awareness/casestudy_detail.html",
+        {
+            "case_study": case_study,
+            "quizzes": Quiz.objects.visible_to(request.user).teaching(case_study),
+        },
     )
 
 
@@ -100,7 +111,11 @@ def tip_detail(request, slug):
     Reading.objects.record(
         user=request.user, learner_key=learner_key(request), item=tip
     )
-    return render(request, "awareness/precautiontip_detail.html", {"tip": tip})
+    return render(
+        request,
+        "awareness/precautiontip_detail.html",
+        {"tip": tip, "quizzes": Quiz.objects.visible_to(request.user).teaching(tip)},
+    )
 
 
 @require_GET
@@ -137,10 +152,83 @@ def about(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "awareness/privacy.html")
+    return render(
+        request,
+        "awareness/privacy.html",
+        {
+            "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
+            "session_weeks": settings.SESSION_COOKIE_AGE // (7 * 24 * 60 * 60),
+        },
+    )
 
 
 @require_GET
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@require_GET
+@cache_control(max_age=24 * 60 * 60)
+def robots_txt(request):
+    # Search results are endless and thin; everything else may be crawled.
+    # Pages about one learner answer 404 or stay empty for a crawler.
+    hidden = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            hidden.update((reverse("search"), reverse("admin:index")))
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in sorted(hidden)),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# Matches --color-bg and --color-brand in site.css (light scheme).
+BACKGROUND_COLOUR = "#f6f7f9"
+THEME_COLOUR = "#0b5cad"
+
+
+@require_GET
+@cache_control(max_age=24 * 60 * 60)
+def manifest(request):
+    """Return the web app manifest, in the reader's language."""
+    icons = [
+        {
+            "src": static(f"img/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+        }
+        for size in (192, 512)
+    ]
+    icons += [
+        {
+            "src": static("img/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+    ]
+    data = {
+        "name": str(settings.SITE_NAME),
+        "short_name": str(settings.SITE_NAME),
+        "description": _(
+            "Learn how personal information leaks, and how to spot the scams "
+            "that follow."
+        ),
+        "lang": translation.get_language(),
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": BACKGROUND_COLOUR,
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    return JsonResponse(
+        data,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

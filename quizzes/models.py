@@ -37,6 +37,11 @@ class QuizQuerySet(ContentQuerySet):
             )
         )
 
+    def teaching(self, item):
+        """Return the quizzes with a question that teaches this case or tip."""
+        field = "case_study" if isinstance(item, CaseStudy) else "tip"
+        return self.filter(**{f"questions__{field}": item}).distinct()
+
 
 class Quiz(Loadable, Translatable):
     class Feedback(models.TextChoices):

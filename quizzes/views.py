@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
@@ -29,6 +30,17 @@ def learner_key(request, *, create=False):
     if not key and create:
         key = request.session[LEARNER_SESSION_KEY] = secrets.token_urlsafe(24)
     return key
+
+
+def keep_progress(request):
+    """Renew an anonymous learner's session, and so their progress, on use.
+
+    The session lives as long as anonymous progress is kept after the last
+    quiz activity (settings.ANONYMOUS_PROGRESS_DAYS), so that what the
+    cleanup command deletes is exactly what nobody can reach any more.
+    """
+    if not request.user.is_authenticated:
+        request.session.set_expiry(settings.ANONYMOUS_PROGRESS_DAYS * 24 * 60 * 60)
 
 
 def learner_attempts(request):
@@ -74,6 +86,7 @@ def quiz_start(request, slug):
         learner_key=learner_key(request, create=True),
         language=get_language() or "",
     )
+    keep_progress(request)
     return redirect(question_url(attempt, 1))
 
 
@@ -292,4 +305,5 @@ def review_start(request):
         questions=questions,
         language=get_language() or "",
     )
+    keep_progress(request)
     return redirect(question_url(attempt, 1))

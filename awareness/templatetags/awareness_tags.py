@@ -104,3 +104,10 @@ def languages(context):
         }
         for code in language_codes()
     ]
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """Return the page's address without its query, for rel=canonical."""
+    request = context.get("request")
+    return request.build_absolute_uri(request.path) if request else ""

@@ -3,10 +3,12 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from awareness.models import CaseStudy, Guide, PrecautionTip
+from quizzes.tests.factories import make_question, make_quiz
 
 from .factories import (
     make_case_study,
@@ -17,6 +19,7 @@ from .factories import (
     make_source,
     make_tip,
 )
+from .test_third_party_origins import ALLOWED_COOKIES
 
 pytestmark = pytest.mark.django_db
 
@@ -180,10 +183,10 @@ def _build_site(count):
 PAGE_QUERIES = [
     ("/en/", 3),
     ("/en/cases/", 1),
-    ("case", 5),
+    ("case", 6),
     ("/en/chain/", 4),
     ("/en/tips/", 1),
-    ("tip", 3),
+    ("tip", 4),
     ("/en/guides/information-leaked/", 2),
     ("/en/search/?q=courier", 4),
     ("/en/about/", 1),
@@ -267,3 +270,41 @@ def test_leak_guide_names_the_real_channels_and_rights(client, content):
         assertContains(response, text)
     for right in ("see and copy", "corrected", "deleted", "explained"):
         assertContains(response, right)
+
+
+def test_case_study_and_tip_link_the_quizzes_that_practise_them(client):
+    case_study, tip = make_case_study(), make_tip()
+    quiz = make_quiz(title="Jobs and the workplace")
+    make_question(quiz, case_study=case_study, tip=tip)
+    make_question(quiz, case_study=case_study)
+    draft = make_quiz(title="Draft quiz", is_published=False)
+    make_question(draft, case_study=case_study)
+    unrelated = make_quiz(title="Unrelated quiz")
+    make_question(unrelated)
+    for page in (case_study, tip):
+        response = client.get(page.get_absolute_url())
+        assertContains(response, "Test yourself")
+        assertContains(response, quiz.get_absolute_url(), count=1)
+        assertNotContains(response, "Draft quiz")
+        assertNotContains(response, "Unrelated quiz")
+
+
+def test_privacy_notice_names_every_cookie_right_and_period(client, settings):
+    settings.ANONYMOUS_PROGRESS_DAYS = 45
+    response = client.get(reverse("privacy"))
+    for cookie in ALLOWED_COOKIES:
+        assertContains(response, f"<code>{cookie}</code>")
+    for right in (
+        "Access",
+        "Copy",
+        "Portability",
+        "Correction",
+        "Deletion",
+        "Explanation",
+    ):
+        assertContains(response, f"<strong>{right}</strong>")
+    assertContains(response, "until 45 days after your last quiz activity")
+    assertContains(response, "lasts 45 days after your last quiz activity")
+    assertContains(response, "signed in, 2 weeks")
+    assertContains(response, "anonymous results for the quiz statistics")
+    assertContains(response, reverse("accounts:my_data"))

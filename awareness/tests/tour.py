@@ -1,0 +1,241 @@
+"""A tour of every page type the public site has, in every state that matters.
+
+The accessibility checks (in a browser) and the third-party-origin check
+(with the test client) both walk it. The learner's states are made the way
+a learner makes them, through the site with the test client, so the tour
+shows what real pages show. `test_tour_covers_every_page` fails when a new
+URL appears that the tour does not visit.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from awareness.models import CaseStudy, Guide, PrecautionTip
+from quizzes.models import Answer, Attempt, Question, Quiz, ReviewItem
+
+PASSWORD = "a-long-tour-password"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+    # Who looks: "visitor" (no cookies), "learner" (anonymous progress) or
+    # "member" (signed in, with progress).
+    who: str = "visitor"
+    status: int = 200
+
+
+@dataclass
+class Tour:
+    pages: list = field(default_factory=list)
+    clients: dict = field(default_factory=dict)
+    # The URL names the tour visits, for the coverage check.
+    url_names: set = field(default_factory=set)
+
+    def add(self, name, url_name, *args, who="visitor", status=200, query=""):
+        url = reverse(url_name, args=args) + query
+        self.pages.append(Page(name, url, who, status))
+        self.url_names.add(url_name)
+
+    def session_cookie(self, who):
+        cookie = self.clients[who].cookies.get("sessionid")
+        return cookie.value if cookie else None
+
+
+def start(client, quiz, *, first_kind=None):
+    """Start an attempt through the site; put a question of a kind first."""
+    client.post(reverse("quizzes:quiz_start", args=[quiz.slug]))
+    attempt = Attempt.objects.latest("started_at")
+    if first_kind:
+        wanted = quiz.questions.filter(kind=first_kind).first()
+        first = attempt.answers.get(position=1)
+        drawn = attempt.answers.filter(question=wanted).first()
+        if drawn is None:
+            Answer.objects.filter(pk=first.pk).update(question=wanted)
+        elif drawn.pk != first.pk:
+            Answer.objects.filter(pk=drawn.pk).update(position=0)
+            Answer.objects.filter(pk=first.pk).update(position=drawn.position)
+            Answer.objects.filter(pk=drawn.pk).update(position=1)
+    return attempt
+
+
+def answer(client, attempt, position, *, right):
+    """Answer one question through the site, all right or all wrong."""
+    question = attempt.answers.get(position=position).question
+    keys = [c.key for c in question.choices.all() if c.is_correct == right]
+    if not question.allows_many:
+        keys = keys[:1]
+    client.post(
+        reverse("quizzes:answer", args=[attempt.public_id, position]),
+        {"choice": keys},
+    )
+
+
+def take(client, attempt, *, right=lambda position: position % 2, finish=True):
+    for position in range(1, attempt.answers.count() + 1):
+        answer(client, attempt, position, right=bool(right(position)))
+    if finish:
+        client.post(reverse("quizzes:attempt_finish", args=[attempt.public_id]))
+
+
+def build_tour(language=None):
+    """Load the real content and return the tour of the site's page types.
+
+    URLs are built in the given language, so they carry its prefix once
+    the site has language prefixes.
+    """
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _build_tour()
+
+
+def _build_tour():
+    call_command("load_content", verbosity=0)
+    tour = Tour(clients={"visitor": Client(), "learner": Client()})
+    case_study = CaseStudy.objects.published().first()
+    tip = PrecautionTip.objects.published().first()
+    guide = Guide.objects.published().first()
+    quizzes = Quiz.objects.published()
+    immediate = quizzes.filter(
+        feedback=Quiz.Feedback.IMMEDIATE,
+        questions__kind=Question.Kind.RED_FLAGS,
+    ).first()
+    at_the_end = quizzes.filter(feedback=Quiz.Feedback.END).first()
+
+    add = tour.add
+    add("home", "home")
+    add("case study list", "case_study_list")
+    add("case study", "case_study_detail", case_study.slug)
+    add("chain", "chain")
+    add("tip list", "tip_list")
+    add("tip", "tip_detail", tip.slug)
+    add("guide", "guide_detail", guide.slug)
+    add("search form", "search")
+    add("search results", "search", query="?q=courier")
+    add("search without results", "search", query="?q=zzzzqqq")
+    add("about", "about")
+    add("privacy notice", "privacy")
+    add("quiz list", "quizzes:quiz_list")
+    add("quiz", "quizzes:quiz_detail", immediate.slug)
+    add("empty progress", "quizzes:progress")
+    add("empty review queue", "quizzes:review")
+    add("sign in", "accounts:login")
+    add("sign up", "accounts:signup")
+    add("password reset", "accounts:password_reset")
+    add("password reset sent", "accounts:password_reset_done")
+    add(
+        "password reset with a spent link",
+        "accounts:password_reset_confirm",
+        "MQ",
+        "spent-token",
+    )
+    add("password reset done", "accounts:password_reset_complete")
+    add("your data, nothing held", "accounts:my_data")
+    add("forget me, nothing held", "accounts:forget")
+    add("forgotten", "accounts:forgotten")
+    add("account deleted", "accounts:deleted")
+    tour.pages.append(Page("not found", reverse("home") + "no-such-page/", status=404))
+
+    learner = tour.clients["learner"]
+    for kind in Question.Kind:
+        quiz = quizzes.filter(
+            feedback=Quiz.Feedback.IMMEDIATE, questions__kind=kind
+        ).first()
+        unanswered = start(learner, quiz, first_kind=kind)
+        add(
+            f"{kind.label} question",
+            "quizzes:question",
+            unanswered.public_id,
+            1,
+            who="learner",
+        )
+        answered = start(learner, quiz, first_kind=kind)
+        answer(learner, answered, 1, right=kind != Question.Kind.RED_FLAGS)
+        add(
+            f"{kind.label} feedback",
+            "quizzes:question",
+            answered.public_id,
+            1,
+            who="learner",
+        )
+    add("quiz to resume", "quizzes:quiz_detail", immediate.slug, who="learner")
+
+    saved = start(learner, at_the_end)
+    answer(learner, saved, 1, right=True)
+    add(
+        "answer saved for the end",
+        "quizzes:question",
+        saved.public_id,
+        1,
+        who="learner",
+    )
+    unfinished = start(learner, at_the_end)
+    take(learner, unfinished, finish=False)
+    add("all answered", "quizzes:attempt_detail", unfinished.public_id, who="learner")
+
+    finished = start(learner, immediate)
+    take(learner, finished)
+    add("result", "quizzes:attempt_detail", finished.public_id, who="learner")
+    add(
+        "result, mistakes only",
+        "quizzes:attempt_detail",
+        finished.public_id,
+        who="learner",
+        query="?show=mistakes",
+    )
+    scam_result = start(learner, immediate, first_kind=Question.Kind.SCAM_OR_LEGIT)
+    take(learner, scam_result, right=lambda position: True)
+    add(
+        "result, all right",
+        "quizzes:attempt_detail",
+        scam_result.public_id,
+        who="learner",
+    )
+
+    add("review queue, nothing due", "quizzes:review", who="learner")
+    ReviewItem.objects.update(due_at=timezone.now() - datetime.timedelta(minutes=1))
+    add("review queue, due", "quizzes:review", who="learner")
+    learner.post(reverse("quizzes:review_start"))
+    review = Attempt.objects.latest("started_at")
+    add("review question", "quizzes:question", review.public_id, 1, who="learner")
+    learner.get(case_study.get_absolute_url())
+    learner.get(tip.get_absolute_url())
+    add("progress", "quizzes:progress", who="learner")
+    add("your data, anonymous", "accounts:my_data", who="learner")
+    add("forget me", "accounts:forget", who="learner")
+
+    member = tour.clients["member"] = Client()
+    user = get_user_model().objects.create_user(
+        "member", email="member@example.org", password=PASSWORD
+    )
+    member.force_login(user)
+    take(member, start(member, immediate))
+    add("progress, signed in", "quizzes:progress", who="member")
+    add("your data, signed in", "accounts:my_data", who="member")
+    add("correct your details", "accounts:details", who="member")
+    add("change password", "accounts:password_change", who="member")
+    add("password changed", "accounts:password_change_done", who="member")
+    add("delete your account", "accounts:delete", who="member")
+    return tour
+
+
+# URL names that are no page of their own: POST-only actions, redirects and
+# machine-readable files. Each is exercised elsewhere.
+NOT_PAGES = {
+    "quizzes:quiz_start",
+    "quizzes:answer",
+    "quizzes:attempt_finish",
+    "quizzes:review_start",
+    "accounts:logout",
+    "accounts:export_data",
+    "robots_txt",
+    "manifest",
+    "django.contrib.sitemaps.views.sitemap",
+}

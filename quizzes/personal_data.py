@@ -1,0 +1,163 @@
+import uuid
+from datetime import UTC
+
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.db.models.functions import TruncDay
+
+from .models import Answer, Attempt, Reading, ReviewItem
+
+
+def export(*, user, learner_key):
+    """Return everything the quizzes hold about one learner, as plain data.
+
+    The learner is a signed-in user or an anonymous session's token, chosen
+    the same way as everywhere else, so nobody else's rows can slip in.
+    """
+    attempts = (
+        Attempt.objects.for_learner(user, learner_key)
+        .select_related("quiz")
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.select_related("question").prefetch_related(
+                    "choices"
+                ),
+            )
+        )
+        .order_by("started_at")
+    )
+    readings = (
+        Reading.objects.for_learner(user, learner_key)
+        .select_related("case_study", "tip")
+        .order_by("read_at")
+    )
+    queue = (
+        ReviewItem.objects.for_learner(user, learner_key)
+        .select_related("question")
+        .order_by("due_at")
+    )
+    return {
+        "attempts": [
+            {
+                "id": str(attempt.public_id),
+                "quiz": attempt.quiz.title if attempt.quiz else None,
+                "quiz_slug": attempt.quiz.slug if attempt.quiz else None,
+                "review_of_mistakes": attempt.is_review,
+                "language": attempt.language,
+                "started_at": attempt.started_at,
+                "finished_at": attempt.completed_at,
+                "score_percent": attempt.score,
+                "passed": attempt.passed() if attempt.quiz else None,
+                "answers": [
+                    {
+                        "position": answer.position,
+                        "question": answer.question.prompt,
+                        "question_key": answer.question.key,
+                        "answered_at": answer.answered_at,
+                        "options_chosen": [c.text for c in answer.choices.all()],
+                        "mark": answer.mark,
+                    }
+                    for answer in attempt.answers.all()
+                ],
+            }
+            for attempt in attempts
+        ],
+        "reading": [
+            {
+                "kind": "case study" if reading.case_study_id else "tip",
+                "title": (reading.case_study or reading.tip).title,
+                "slug": (reading.case_study or reading.tip).slug,
+                "first_opened_at": reading.read_at,
+            }
+            for reading in readings
+        ],
+        "review_queue": [
+            {
+                "question": item.question.prompt,
+                "question_key": item.question.key,
+                "box": item.box,
+                "due_at": item.due_at,
+            }
+            for item in queue
+        ],
+    }
+
+
+# Rows changed per statement, well under every database's parameter limit.
+BATCH = 500
+
+
+def _forget_attempts(attempts):
+    """Unlink attempts from their learner; keep finished quizzes anonymously.
+
+    A finished quiz attempt is kept for the quiz statistics with no account,
+    no token, a new id and only the day (UTC) it was taken, so that nothing
+    links it back to the learner. Everything else (unfinished attempts,
+    reviews of mistakes) is deleted. Return (kept, deleted).
+    """
+    finished_quiz = Q(quiz__isnull=False, completed_at__isnull=False)
+    _total, by_model = attempts.exclude(finished_quiz).delete()
+    deleted = by_model.get(Attempt._meta.label, 0)
+    kept = 0
+    # Each batch stops matching `attempts` once unlinked, so the loop ends.
+    while batch := list(
+        attempts.filter(finished_quiz).values_list("pk", flat=True)[:BATCH]
+    ):
+        Attempt.objects.filter(pk__in=batch).update(
+            user=None,
+            learner_key="",
+            started_at=TruncDay("started_at", tzinfo=UTC),
+            completed_at=TruncDay("completed_at", tzinfo=UTC),
+        )
+        Answer.objects.filter(attempt__in=batch).update(
+            answered_at=TruncDay("answered_at", tzinfo=UTC)
+        )
+        # A bookmarked result address must stop working too.
+        Attempt.objects.bulk_update(
+            [Attempt(pk=pk, public_id=uuid.uuid4()) for pk in batch], ["public_id"]
+        )
+        kept += len(batch)
+    return kept, deleted
+
+
+def erase(*, user, learner_key):
+    """Erase one learner's progress, reading and review queue.
+
+    Return the number of rows affected of each kind.
+    """
+    with transaction.atomic():
+        readings, _ = Reading.objects.for_learner(user, learner_key).delete()
+        reviews, _ = ReviewItem.objects.for_learner(user, learner_key).delete()
+        kept, deleted = _forget_attempts(Attempt.objects.for_learner(user, learner_key))
+    return {
+        "attempts_kept_anonymously": kept,
+        "attempts_deleted": deleted,
+        "readings_deleted": readings,
+        "review_items_deleted": reviews,
+    }
+
+
+def erase_inactive(*, before):
+    """Erase anonymous progress with no quiz activity since `before`.
+
+    Activity is starting a quiz or a review: the action that also renews
+    the session holding the learner's token, so progress goes just when
+    nobody can reach it any more. Return the rows affected.
+    """
+    active = (
+        Attempt.objects.filter(user=None, started_at__gte=before)
+        .exclude(learner_key="")
+        .values("learner_key")
+    )
+    stale = Q(user__isnull=True) & ~Q(learner_key="") & ~Q(learner_key__in=active)
+    with transaction.atomic():
+        readings, _ = Reading.objects.filter(stale).delete()
+        reviews, _ = ReviewItem.objects.filter(stale).delete()
+        kept, deleted = _forget_attempts(Attempt.objects.filter(stale))
+    return {
+        "attempts_kept_anonymously": kept,
+        "attempts_deleted": deleted,
+        "readings_deleted": readings,
+        "review_items_deleted": reviews,
+    }
