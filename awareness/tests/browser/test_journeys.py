@@ -422,3 +422,37 @@ def test_staff_edits_previews_and_reads_the_statistics(
         "快递员发短信让您点链接付费。是诈骗吗？"
     )
     shots(page, "the edited question on the Chinese site")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_reader_switches_language_and_stays_on_the_page(
+    live_server, open_context, shots, viewport, javascript
+):
+    call_command("load_content", verbosity=0)
+    page = open_context(viewport, javascript=javascript, language="zh-CN").new_page()
+
+    # A browser set to Chinese lands on the Simplified Chinese site.
+    page.goto("/")
+    assert page.url.endswith("/zh-hans/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.locator("h1")).to_have_text("谁在贩卖您的个人信息？")
+
+    page.goto(url_in("zh-hans", "case_study_detail", "order-decryption"))
+    shots(page, "a case in Simplified Chinese")
+    switcher = page.get_by_role("navigation", name="语言")
+    expect(switcher.locator("[aria-current=true]")).to_have_text("简体中文")
+    # The switcher is the first thing on the page after the skip link.
+    tab_to(page, switcher.get_by_role("link", name="繁體中文"))
+    follow(page)
+    assert page.url.endswith(url_in("zh-hant", "case_study_detail", "order-decryption"))
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant")
+    expect(page.locator("h1")).to_contain_text("訂單解密")
+    shots(page, "the same case in Traditional Chinese")
+
+    tab_to(page, page.get_by_role("link", name="English"))
+    follow(page)
+    assert page.url.endswith(url_in("en", "case_study_detail", "order-decryption"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_contain_text("order decryption")
+    shots(page, "the same case in English")
