@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 
@@ -5,6 +7,36 @@ import pytest
 def fast_password_hasher(settings):
     # Real hashers are slow on purpose; tests only need them to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    # Each test gets an empty cache of its own, so that no cached page or
+    # rate-limit counter leaks from one test into the next.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
+    # Tests drive the site faster than any person, and most check a page's
+    # own queries; the page cache and the rate limits have tests of their
+    # own that switch them on (the `page_cache` and `rate_limits` fixtures).
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.RATE_LIMITS = {}
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def rate_limits(settings):
+    from awareness.settings import DEFAULT_RATE_LIMITS
+
+    settings.RATE_LIMITS = dict(DEFAULT_RATE_LIMITS)
+    return settings.RATE_LIMITS
 
 
 @pytest.fixture

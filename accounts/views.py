@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from awareness.throttle import rate_limit
 from quizzes.models import Attempt, Reading, ReviewItem
 from quizzes.views import learner_key
 
@@ -36,13 +37,14 @@ class SigninView(LoginView):
 
 
 @sensitive_post_parameters("password1", "password2")
+@rate_limit(per_network="signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("quizzes:progress")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         join_progress(request, user)
         messages.success(request, _("Welcome! Your account is ready."))
         next_url = request.POST.get("next", "")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("privacy/", views.privacy, name="privacy"),
     path("favicon.ico", views.favicon),
+    path("healthz", views.healthz, name="healthz"),
     path("", include("quizzes.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -1,12 +1,20 @@
+import logging
+
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from quizzes.models import Reading
 from quizzes.views import learner_key
 
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
+from .page_cache import cache_public_page
+
+logger = logging.getLogger(__name__)
 
 # Bounds keep a pasted essay from becoming a query with hundreds of clauses.
 SEARCH_MAX_LENGTH = 100
@@ -14,6 +22,7 @@ SEARCH_MAX_TERMS = 8
 
 
 @require_GET
+@cache_public_page
 def home(request):
     return render(
         request,
@@ -27,6 +36,7 @@ def home(request):
 
 
 @require_GET
+@cache_public_page
 def case_study_list(request):
     return render(
         request,
@@ -36,6 +46,7 @@ def case_study_list(request):
 
 
 @require_GET
+@cache_public_page
 def case_study_detail(request, slug):
     case_study = get_object_or_404(
         CaseStudy.objects.visible_to(request.user).prefetch_related(
@@ -57,6 +68,7 @@ def case_study_detail(request, slug):
 
 
 @require_GET
+@cache_public_page
 def chain(request):
     roles = (
         ChainRole.objects.visible_to(request.user)
@@ -78,6 +90,7 @@ def chain(request):
 
 
 @require_GET
+@cache_public_page
 def tip_list(request):
     return render(
         request,
@@ -87,6 +100,7 @@ def tip_list(request):
 
 
 @require_GET
+@cache_public_page
 def tip_detail(request, slug):
     tip = get_object_or_404(
         PrecautionTip.objects.visible_to(request.user).prefetch_related(
@@ -104,6 +118,7 @@ def tip_detail(request, slug):
 
 
 @require_GET
+@cache_public_page
 def guide_detail(request, slug):
     guide = get_object_or_404(
         Guide.objects.visible_to(request.user).prefetch_related("sources"), slug=slug
@@ -131,11 +146,13 @@ def search(request):
 
 
 @require_GET
+@cache_public_page
 def about(request):
     return render(request, "awareness/about.html", {"sources": Source.objects.all()})
 
 
 @require_GET
+@cache_public_page
 def privacy(request):
     return render(request, "awareness/privacy.html")
 
@@ -144,3 +161,19 @@ def privacy(request):
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Tell a load balancer whether this app server can reach its database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check failed", extra={"event": "unhealthy"})
+        return HttpResponse(
+            "database unavailable\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from awareness.page_cache import cache_public_page
+from awareness.throttle import rate_limit
+
 from .forms import AnswerForm
 from .mastery import topic_mastery
 from .models import Answer, Attempt, Choice, Quiz, Reading, ReviewItem
@@ -43,6 +46,7 @@ def get_attempt(request, public_id):
 
 
 @require_GET
+@cache_public_page
 def quiz_list(request):
     quizzes = Quiz.objects.visible_to(request.user).annotate(
         question_count=Count("questions")
@@ -67,6 +71,7 @@ def quiz_detail(request, slug):
 
 
 @require_POST
+@rate_limit(per_client="start", per_network="start-ip")
 def quiz_start(request, slug):
     quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
     if not quiz.questions.exists():
@@ -179,6 +184,7 @@ def render_question(request, attempt, answer, form=None, status=200):
 
 
 @require_POST
+@rate_limit(per_client="answer", per_network="answer-ip")
 def answer_question(request, public_id, position):
     attempt = get_attempt(request, public_id)
     if attempt.is_finished:
@@ -280,6 +286,7 @@ def review(request):
 
 
 @require_POST
+@rate_limit(per_client="start", per_network="start-ip")
 def review_start(request):
     queue = ReviewItem.objects.for_learner(request.user, learner_key(request))
     if request.POST.get("scope") != "all":
