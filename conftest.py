@@ -55,3 +55,28 @@ def superuser_client(client, django_user_model):
     )
     client.force_login(admin)
     return client
+
+
+@pytest.fixture
+def real_site(db, django_user_model):
+    """The real content, plus a superuser with a finished attempt.
+
+    Every model the admin shows has at least one row, so that every URL can
+    be filled in with a real object (see awareness/tests/every_url.py).
+    """
+    from django.contrib.auth.models import Group, Permission
+    from django.core.management import call_command
+
+    from quizzes.models import Attempt, Quiz
+
+    call_command("load_content", verbosity=0)
+    user = django_user_model.objects.create_superuser(
+        username="admin", password="a-long-test-password"
+    )
+    Group.objects.create(name="Editors").permissions.add(Permission.objects.first())
+    quiz = Quiz.objects.first()
+    attempt = Attempt.objects.start(quiz=quiz, user=user, learner_key="")
+    for answer in attempt.answers.select_related("question"):
+        answer.record(list(answer.question.choices.all()[:1]))
+    attempt.finish()
+    return {"user": user, "attempt": attempt, "quiz": quiz}

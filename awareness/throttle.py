@@ -12,7 +12,6 @@ missed limit is better than a site that refuses everyone.
 
 import hashlib
 import hmac
-import ipaddress
 import logging
 import math
 import time
@@ -31,41 +30,9 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
+from .addresses import client_ip, network
+
 logger = logging.getLogger("awareness.security")
-
-
-def client_ip(request):
-    """Return the client's address, trusting only our own proxies' headers.
-
-    Each proxy appends the address it saw to X-Forwarded-For, so the entry
-    added by the outermost of our PROXY_COUNT proxies is the client; what
-    comes before it can be forged by anyone.
-    """
-    proxies = settings.PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def network(ip):
-    """Return the address's network: /24 for IPv4, /64 for IPv6.
-
-    Logs show this instead of the address (an IP address is personal
-    information), and limits count per network because one IPv6 client
-    holds a whole /64.
-    """
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return "unknown"
-    prefix = 24 if address.version == 4 else 64
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def pseudonym(value):
@@ -89,30 +56,41 @@ def get_rate(scope):
 
 
 def _window(scope, ident):
-    """Return the counter's key and the seconds left in its window."""
+    """Return the counter's key, limit and length, and the seconds left."""
     rate = get_rate(scope)
     if rate is None:
         return None
     count, seconds = rate
     now = time.time()
     start = int(now // seconds)
-    key = f"throttle:{scope}:{pseudonym(ident)}:{start}"
-    return key, count, seconds, math.ceil((start + 1) * seconds - now)
+    key = f"throttle:{scope}:{pseudonym(ident)}"
+    return f"{key}:{start}", count, seconds, math.ceil((start + 1) * seconds - now)
 
 
-def hit(scope, ident):
-    """Count one event; return the seconds to wait if it is over the limit."""
+def _lock_key(scope, ident):
+    return f"throttle:{scope}:{pseudonym(ident)}:locked"
+
+
+def hit(scope, ident, *, lock=False):
+    """Count one event; return the seconds to wait if it is over the limit.
+
+    With `lock`, reaching the limit locks the client out for a whole period
+    from now, not just until the current window ends.
+    """
     window = _window(scope, ident)
     if window is None:
         return 0
     key, limit, seconds, left = window
     try:
         cache.add(key, 0, timeout=seconds)
-        count = cache.incr(key)
-    except ValueError:
-        # The window ended between add() and incr(): start the next one.
-        cache.add(key, 1, timeout=seconds)
-        count = 1
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # The window ended between add() and incr(): start the next one.
+            cache.add(key, 1, timeout=seconds)
+            count = 1
+        if lock and count >= limit:
+            cache.set(_lock_key(scope, ident), time.time() + seconds, seconds)
     except Exception:
         logger.exception("rate limit unavailable", extra={"scope": scope})
         return 0
@@ -126,10 +104,13 @@ def over(scope, ident):
         return 0
     key, limit, _seconds, left = window
     try:
+        locked_until = cache.get(_lock_key(scope, ident))
         count = cache.get(key, 0)
     except Exception:
         logger.exception("rate limit unavailable", extra={"scope": scope})
         return 0
+    if locked_until is not None:
+        return max(1, math.ceil(locked_until - time.time()))
     return left if count >= limit else 0
 
 
@@ -137,7 +118,7 @@ def reset(scope, ident):
     window = _window(scope, ident)
     if window is not None:
         try:
-            cache.delete(window[0])
+            cache.delete_many([window[0], _lock_key(scope, ident)])
         except Exception:
             logger.exception("rate limit unavailable", extra={"scope": scope})
 
@@ -284,7 +265,7 @@ def count_failed_login(sender, credentials, request=None, **kwargs):
         if getattr(request, "login_lockout", 0):
             return
         for scope, ident in _login_idents(request, username):
-            hit(scope, ident)
+            hit(scope, ident, lock=True)
     logger.info("sign-in failed", extra=extra)
 
 
