@@ -23,6 +23,7 @@ class AccessLogger(Logger):
         # Nothing below may reach a line even if the format asked for it.
         for name in ("r", "q", "u", "f", "a"):
             atoms[name] = "-"
-        for name in [name for name in atoms if name.endswith("}i")]:
+        # Request and response headers and the WSGI environ: cookies and more.
+        for name in [name for name in atoms if name[-2:] in ("}i", "}o", "}e")]:
             del atoms[name]
         return atoms

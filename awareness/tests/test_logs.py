@@ -97,7 +97,7 @@ def test_access_log_lines_hold_a_network_and_no_secrets():
         "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_USER_AGENT": "Phone " + USERNAME,
     }
-    response = SimpleNamespace(status="200 OK", sent=10)
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
     request = SimpleNamespace(headers=[("COOKIE", "sessionid=abc")])
     atoms = AccessLogger(config).atoms(
         response, request, environ, datetime.timedelta(milliseconds=12)
