@@ -29,3 +29,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 logger_class = "awareness.access_log.AccessLogger"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+# Several servers run side by side here (the scale-out test, the benchmark):
+# one control socket per user would be shared, so none is opened.
+control_socket_disable = True

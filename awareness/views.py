@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from quizzes.models import Reading
 from quizzes.views import learner_key
@@ -21,7 +21,7 @@ SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 8
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def home(request):
     return render(
@@ -35,7 +35,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def case_study_list(request):
     return render(
@@ -45,7 +45,7 @@ def case_study_list(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def case_study_detail(request, slug):
     case_study = get_object_or_404(
@@ -67,7 +67,7 @@ def case_study_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def chain(request):
     roles = (
@@ -89,7 +89,7 @@ def chain(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def tip_list(request):
     return render(
@@ -99,7 +99,7 @@ def tip_list(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def tip_detail(request, slug):
     tip = get_object_or_404(
@@ -117,7 +117,7 @@ def tip_detail(request, slug):
     return render(request, "awareness/precautiontip_detail.html", {"tip": tip})
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def guide_detail(request, slug):
     guide = get_object_or_404(
@@ -126,7 +126,7 @@ def guide_detail(request, slug):
     return render(request, "awareness/guide_detail.html", {"guide": guide})
 
 
-@require_GET
+@require_safe
 def search(request):
     # Control characters (NUL above all) are never words, and PostgreSQL
     # refuses them outright.
@@ -145,25 +145,25 @@ def search(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def about(request):
     return render(request, "awareness/about.html", {"sources": Source.objects.all()})
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def privacy(request):
     return render(request, "awareness/privacy.html")
 
 
-@require_GET
+@require_safe
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     """Tell a load balancer whether this app server can reach its database."""

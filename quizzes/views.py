@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from awareness.page_cache import cache_public_page
 from awareness.throttle import rate_limit
@@ -45,7 +45,7 @@ def get_attempt(request, public_id):
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page
 def quiz_list(request):
     quizzes = Quiz.objects.visible_to(request.user).annotate(
@@ -54,7 +54,7 @@ def quiz_list(request):
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
 
 
-@require_GET
+@require_safe
 def quiz_detail(request, slug):
     quiz = get_object_or_404(
         Quiz.objects.visible_to(request.user).annotate(
@@ -100,7 +100,7 @@ def current_position(attempt):
     )
 
 
-@require_GET
+@require_safe
 def attempt_detail(request, public_id):
     if request.user.has_perm("quizzes.view_learner_progress"):
         # Staff with this permission may read any result, never change it.
@@ -148,7 +148,7 @@ def load_answer(attempt, position):
     return answer
 
 
-@require_GET
+@require_safe
 def question(request, public_id, position):
     attempt = get_attempt(request, public_id)
     answer = load_answer(attempt, position)
@@ -234,7 +234,7 @@ def attempt_finish(request, public_id):
 MASTERY_ANSWERS = 200
 
 
-@require_GET
+@require_safe
 def progress(request):
     attempts = list(learner_attempts(request).select_related("quiz"))
     quizzes = {}
@@ -271,7 +271,7 @@ def progress(request):
 REVIEW_SIZE = 10
 
 
-@require_GET
+@require_safe
 def review(request):
     queue = ReviewItem.objects.for_learner(request.user, learner_key(request))
     return render(
