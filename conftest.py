@@ -1,6 +1,23 @@
+import os
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
+
+# Fuzzing profiles: a quick one in every test run, 10,000 examples per
+# property for `make fuzz`. Requests are slow next to plain functions, so no
+# deadline; each example rolls back its own rows (see fuzzing.py), which
+# makes function-scoped fixtures safe to share between examples.
+_fuzzing = {
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+    ],
+}
+hypothesis_settings.register_profile("default", max_examples=10, **_fuzzing)
+hypothesis_settings.register_profile("fuzz", max_examples=10_000, **_fuzzing)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ class AwarenessConfig(AppConfig):
     verbose_name = _("Awareness content")
 
     def ready(self):
-        # Connects the sign-in throttle's signal receivers.
-        from . import page_cache, throttle  # noqa: F401
+        # Registers a lookup, and the sign-in throttle's signal receivers.
+        from . import lookups, page_cache, throttle  # noqa: F401
         from .models import (
             CaseStudy,
             ChainLink,

@@ -16,8 +16,6 @@ Environment:
   LOCAL_PORTS         ports the servers may use, e.g. "8200-8299"
 """
 
-import html
-import http.cookiejar
 import os
 import platform
 import re
@@ -30,6 +28,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from .browser import Learner, csrf_token
 from .servers import (
     ROOT,
     Server,
@@ -111,48 +110,6 @@ def parse_wrk(output):
         "requests": requests,
         "errors": errors,
     }
-
-
-class Learner:
-    """A scripted browser session: cookies, and CSRF tokens from real forms."""
-
-    def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect
-        )
-
-    def get(self, path):
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.read().decode()
-
-    def post(self, path, data):
-        body = urllib.parse.urlencode(data, doseq=True).encode()
-        try:
-            self.opener.open(self.base + path, body, timeout=30).close()
-        except urllib.error.HTTPError as redirect:
-            if redirect.code not in (301, 302, 303):
-                raise
-            return redirect.headers["Location"]
-        return None
-
-    def cookie(self, name):
-        return next(c.value for c in self.jar if c.name == name)
-
-    def cookie_header(self):
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def csrf_token(page):
-    return html.unescape(
-        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    )
 
 
 def start_attempts(learner, slug, count):

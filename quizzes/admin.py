@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from awareness.admin import ContentAdmin
+from awareness.admin_widgets import SafeAutocompleteAdminMixin
 
 from .models import Attempt, Choice, Question, Quiz
 
@@ -45,7 +46,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ("prompt", "quiz", "kind", "topic", "order")
     list_filter = ("quiz", "kind", "topic")
     search_fields = ("prompt", "key", "body", "choices__text", "quiz__title")
