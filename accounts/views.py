@@ -48,7 +48,9 @@ def signup(request):
         join_progress(request, user)
         messages.success(request, _("Welcome! Your account is ready."))
         next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
+        # Only a path on this site: redirect() would take a bare word for a
+        # URL pattern's name.
+        if next_url.startswith("/") and url_has_allowed_host_and_scheme(
             next_url,
             allowed_hosts={request.get_host()},
             require_https=request.is_secure(),
