@@ -1,7 +1,14 @@
 import secrets
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -137,14 +144,34 @@ def attempt_detail(request, public_id):
 
 
 def load_answer(attempt, position):
+    """Return the answer at this position with all its page needs.
+
+    One query brings the answer, its question and the pages that teach it,
+    the number of questions and whether an earlier one is still unanswered;
+    another the question's options, and a third, once answered, the
+    options chosen.
+    """
+    answers = Answer.objects.filter(attempt=OuterRef("attempt"))
     answer = (
         attempt.answers.select_related(*TEACHING)
-        .prefetch_related("question__choices", "choices")
+        .annotate(
+            total=Subquery(
+                answers.order_by().values("attempt").annotate(n=Count("pk")).values("n")
+            ),
+            waiting=Exists(
+                answers.filter(
+                    position__lt=OuterRef("position"), answered_at__isnull=True
+                )
+            ),
+        )
         .filter(position=position)
         .first()
     )
     if answer is None:
         raise Http404("No such question in this attempt.")
+    prefetch_related_objects(
+        [answer], "question__choices", *(["choices"] if answer.is_answered else [])
+    )
     return answer
 
 
@@ -152,10 +179,8 @@ def load_answer(attempt, position):
 def question(request, public_id, position):
     attempt = get_attempt(request, public_id)
     answer = load_answer(attempt, position)
-    if not answer.is_answered:
-        current = current_position(attempt)
-        if current != position:
-            return redirect(question_url(attempt, current))
+    if not answer.is_answered and answer.waiting:
+        return redirect(question_url(attempt, current_position(attempt)))
     return render_question(request, attempt, answer)
 
 
@@ -163,7 +188,7 @@ def render_question(request, attempt, answer, form=None, status=200):
     choices = attempt.shuffled_choices(answer.question)
     if form is None and not answer.is_answered:
         form = AnswerForm(answer.question, choices)
-    total = attempt.answers.count()
+    total = answer.total
     show_feedback = answer.is_answered and attempt.gives_immediate_feedback
     return render(
         request,
@@ -197,10 +222,9 @@ def answer_question(request, public_id, position):
             _("You had already answered this question; your first answer counts."),
         )
         return redirect(question_url(attempt, position))
-    current = current_position(attempt)
-    if current != position:
+    if answer.waiting:
         messages.info(request, _("Please answer the questions in order."))
-        return redirect(question_url(attempt, current))
+        return redirect(question_url(attempt, current_position(attempt)))
     form = AnswerForm(
         answer.question, attempt.shuffled_choices(answer.question), data=request.POST
     )
@@ -213,10 +237,10 @@ def answer_question(request, public_id, position):
         )
     if attempt.gives_immediate_feedback:
         return redirect(question_url(attempt, position, "feedback"))
-    next_position = current_position(attempt)
-    if next_position is None:
+    # Answered in order, so the next question is the next position.
+    if position >= answer.total:
         return redirect(attempt)
-    return redirect(question_url(attempt, next_position))
+    return redirect(question_url(attempt, position + 1))
 
 
 @require_POST
