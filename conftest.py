@@ -4,8 +4,9 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, settings as hypothesis_settings
 
-# Fuzzing profiles: a quick one in every test run, 10,000 examples per
-# property for `make fuzz`. Requests are slow next to plain functions, so no
+# Fuzzing: a few examples per property in every test run; `make fuzz`
+# (HYPOTHESIS_PROFILE=fuzz) shares FUZZ_EXAMPLES, 10,000 by default, among
+# the properties it runs. Requests are slow next to plain functions, so no
 # deadline; each example rolls back its own rows (see fuzzing.py), which
 # makes function-scoped fixtures safe to share between examples.
 _fuzzing = {
@@ -16,8 +17,21 @@ _fuzzing = {
     ],
 }
 hypothesis_settings.register_profile("default", max_examples=10, **_fuzzing)
-hypothesis_settings.register_profile("fuzz", max_examples=10_000, **_fuzzing)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+hypothesis_settings.load_profile("default")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    # trylast: after -m and -k have deselected what will not run.
+    if os.environ.get("HYPOTHESIS_PROFILE") != "fuzz":
+        return
+    fuzzed = [item for item in items if item.get_closest_marker("fuzz")]
+    total = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
+    each = -(-total // max(1, len(fuzzed)))
+    # @given binds its settings when the module is imported, before this
+    # count is known, so each test gets its own.
+    for function in {item.obj for item in fuzzed}:
+        hypothesis_settings(max_examples=each, **_fuzzing)(function)
 
 
 @pytest.fixture(autouse=True)
