@@ -1,8 +1,8 @@
 """gunicorn's settings for `make serve`, `make bench` and `make loadtest`.
 
-Sync workers, one per core by default: on a machine like ours, measured
-with `make bench`, more workers than cores only add switching, and pages
-are CPU-bound (template rendering) rather than waiting on the database.
+Sync workers, one per core by default: pages are CPU-bound (template
+rendering) rather than waiting on the database, and on machines like ours
+4 sync workers served no more than 2 on 2 cores.
 """
 
 import os

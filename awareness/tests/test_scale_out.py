@@ -111,3 +111,19 @@ def test_signing_in_on_one_server_is_seen_by_the_other(two_servers):
     session = learner.cookie("sessionid")
     cached = redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:*{session}")
     assert cached, "the session is not in Redis"
+
+
+def test_static_files_are_hashed_compressed_and_kept_for_a_year(two_servers):
+    import urllib.request
+
+    one, _two, _database_url, _prefix = two_servers
+    page = Learner(one).get("/")
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page)[1]
+    request = urllib.request.Request(
+        one + stylesheet, headers={"Accept-Encoding": "gzip"}
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
