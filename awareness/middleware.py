@@ -19,3 +19,19 @@ def security_headers(get_response):
         return response
 
     return middleware
+
+
+def head_without_body(get_response):
+    """Answer HEAD with GET's headers and no body, as HTTP requires.
+
+    Django's development server drops the body itself; gunicorn does too,
+    but warns in the log for every HEAD request.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            response.content = b""
+        return response
+
+    return middleware

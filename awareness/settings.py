@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "awareness.middleware.head_without_body",
     "awareness.middleware.security_headers",
     # Static files are answered before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,3 +1,4 @@
+import io
 from unittest import mock
 
 import pytest
@@ -25,3 +26,26 @@ def test_health_check_is_503_when_the_database_does_not_answer(client):
 
 def test_health_check_answers_get_only(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_head_requests_get_the_headers_without_a_body(settings):
+    # Through the WSGI handler itself: the test client would drop the body
+    # on its own.
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    app = WSGIHandler()
+    sent = {}
+
+    def start_response(status, headers):
+        sent.update(headers)
+
+    def call(method):
+        environ = RequestFactory().generic(method, reverse("about")).environ
+        environ["wsgi.input"] = io.BytesIO()
+        return b"".join(app(environ, start_response)), dict(sent)
+
+    body, headers = call("GET")
+    empty, head_headers = call("HEAD")
+    assert body and empty == b""
+    assert head_headers["Content-Length"] == headers["Content-Length"] == str(len(body))
