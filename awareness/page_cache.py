@@ -7,8 +7,9 @@ staff previewing drafts, a pending message) gets the page rendered for
 them, and a page is stored only when nothing in it belongs to the visitor:
 no cookie set, no CSRF token, no CSP nonce, no message.
 
-Staff edits take effect at once: every cache key holds a generation number
-that any save of content, and any change made in the admin, replaces. An
+Staff edits take effect at once: every stored page carries the generation
+it was made in, a number that any save of content, and any change made in
+the admin, replaces; a page from an older generation is made again. An
 item scheduled for later appears on time: no page is kept past the moment
 the next scheduled item is due.
 """
@@ -137,13 +138,11 @@ def _is_shareable(request, response):
     return not (messages is not None and messages.added_new)
 
 
-def _key(request, current):
+def _key(request):
     # Host and scheme appear in the page (canonical link), the language in
     # every string; the path keeps its query, which the page may echo.
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return (
-        f"page:{current}:{get_language()}:{request.scheme}:{request.get_host()}:{path}"
-    )
+    return f"page:{get_language()}:{request.scheme}:{request.get_host()}:{path}"
 
 
 def _finish(request, response, etag):
@@ -163,14 +162,17 @@ def cache_public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _is_anonymous_visit(request):
             return view(request, *args, **kwargs)
+        key = _key(request)
         try:
-            key = _key(request, generation())
-            stored = cache.get(key)
+            # One round trip: the page, and the generation it must belong to.
+            found = cache.get_many([GENERATION_KEY, key])
+            current = found.get(GENERATION_KEY) or generation()
         except Exception:
             logger.exception("page cache unavailable")
             return view(request, *args, **kwargs)
-        if stored is not None:
-            content, content_type, etag = stored
+        stored = found.get(key)
+        if stored is not None and stored[0] == current:
+            _generation, content, content_type, etag = stored
             response = HttpResponse(content, content_type=content_type)
             return _finish(request, response, etag)
         response = view(request, *args, **kwargs)
@@ -182,7 +184,7 @@ def cache_public_page(view):
         try:
             cache.set(
                 key,
-                (response.content, response["Content-Type"], etag),
+                (current, response.content, response["Content-Type"], etag),
                 timeout=seconds_to_keep(),
             )
         except Exception:
