@@ -71,6 +71,21 @@ def rate_limits(settings):
 
 
 @pytest.fixture
+def frozen_clock(monkeypatch):
+    """Stop the rate limits' clock at the start of a window.
+
+    Limits count in fixed windows; a test that crossed a window's end
+    halfway would see its count start again.
+    """
+    from types import SimpleNamespace
+
+    from awareness import throttle
+
+    # Divisible by every window the tests use (60, 600 and 900 seconds).
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+
+
+@pytest.fixture
 def staff_client(client, django_user_model):
     staff = django_user_model.objects.create_user(
         username="editor", password="a-long-test-password", is_staff=True

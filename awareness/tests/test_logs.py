@@ -18,6 +18,7 @@ ADDRESS = "203.0.113.77"
 ANSWER = "Hang up and call the bank's number yourself"
 
 
+@pytest.mark.usefixtures("frozen_clock")
 def test_a_full_visit_logs_no_personal_data(caplog, settings):
     settings.RATE_LIMITS = {"answer": "1/60", "login": "5/900"}
     caplog.set_level(logging.DEBUG)

@@ -9,7 +9,7 @@ from awareness import addresses, throttle
 from quizzes.models import Attempt
 from quizzes.tests.factories import make_question, make_quiz
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 PASSWORD = "a-long-test-password"
 
