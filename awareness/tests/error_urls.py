@@ -2,7 +2,9 @@
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
-from django.urls import include, path
+from django.urls import path
+
+from awareness import urls
 
 ERRORS = {400: BadRequest, 403: PermissionDenied, 404: Http404, 500: RuntimeError}
 
@@ -11,7 +13,6 @@ def fail(request, status):
     raise ERRORS[status]("failing on purpose")
 
 
-urlpatterns = [
-    path("fail/<int:status>/", fail),
-    path("", include("awareness.urls")),
-]
+# The site's own patterns unchanged, not include()d: i18n_patterns may only
+# appear in a root URLconf.
+urlpatterns = [path("fail/<int:status>/", fail), *urls.urlpatterns]
