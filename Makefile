@@ -15,7 +15,7 @@ LIGHTHOUSE_MIN ?= 95
 # Empty: a free port.
 LIGHTHOUSE_PORT ?=
 
-.PHONY: install node run test lint format check ci lock clean lighthouse messages
+.PHONY: install node run serve test fuzz bench loadtest lint format check ci lock clean lighthouse messages
 
 install: $(STAMP) $(MO_FILES)
 
@@ -49,6 +49,19 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python -m manage load_content
 	DJANGO_DEBUG=1 $(BIN)/python -m manage runserver 127.0.0.1:$(PORT)
 
+# Production-like on this machine: gunicorn, static files from whitenoise,
+# debugging off. Plain HTTP on 127.0.0.1, so DJANGO_HTTPS defaults to 0 here;
+# behind a TLS proxy set DJANGO_HTTPS=1 (see Deployment in the README).
+serve: install
+	$(BIN)/python -m manage collectstatic --no-input --verbosity 0
+	$(BIN)/python -m manage migrate --no-input
+	$(BIN)/python -m manage load_content
+	DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
+	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py awareness.wsgi
+
 test: install node
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -57,6 +70,19 @@ test: install node
 lighthouse: install node
 	$(BIN)/python scripts/lighthouse.py --pages $(LIGHTHOUSE_PAGES) \
 		--min-score $(LIGHTHOUSE_MIN) $(if $(LIGHTHOUSE_PORT),--port $(LIGHTHOUSE_PORT))
+
+# Property-based fuzzing of every POST endpoint, 10,000 examples each.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -p no:randomly -m fuzz
+
+# Throughput of the main pages against a bare-Django floor (needs wrk).
+bench: install
+	$(BIN)/python -m bench.run
+
+# 60 s of scripted learners on gunicorn and PostgreSQL, then again while a
+# worker is killed: nothing the server acknowledged may be lost.
+loadtest: install
+	$(BIN)/python -m bench.loadtest
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -1,12 +1,90 @@
+import os
+import uuid
+
 import pytest
 from django.conf import settings
 from django.utils import translation
+from hypothesis import HealthCheck, settings as hypothesis_settings
+
+# Fuzzing: a few examples per property in every test run; `make fuzz`
+# (HYPOTHESIS_PROFILE=fuzz) shares FUZZ_EXAMPLES, 10,000 by default, among
+# the properties it runs. Requests are slow next to plain functions, so no
+# deadline; each example rolls back its own rows (see fuzzing.py), which
+# makes function-scoped fixtures safe to share between examples.
+_fuzzing = {
+    "deadline": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+    ],
+}
+hypothesis_settings.register_profile("default", max_examples=10, **_fuzzing)
+hypothesis_settings.load_profile("default")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    # trylast: after -m and -k have deselected what will not run.
+    if os.environ.get("HYPOTHESIS_PROFILE") != "fuzz":
+        return
+    fuzzed = [item for item in items if item.get_closest_marker("fuzz")]
+    total = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
+    each = -(-total // max(1, len(fuzzed)))
+    # @given binds its settings when the module is imported, before this
+    # count is known, so each test gets its own.
+    for function in {item.obj for item in fuzzed}:
+        hypothesis_settings(max_examples=each, **_fuzzing)(function)
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # Real hashers are slow on purpose; tests only need them to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    # Each test gets an empty cache of its own, so that no cached page or
+    # rate-limit counter leaks from one test into the next.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
+    # Tests drive the site faster than any person, and most check a page's
+    # own queries; the page cache and the rate limits have tests of their
+    # own that switch them on (the `page_cache` and `rate_limits` fixtures).
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.RATE_LIMITS = {}
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture
+def rate_limits(settings):
+    from awareness.settings import DEFAULT_RATE_LIMITS
+
+    settings.RATE_LIMITS = dict(DEFAULT_RATE_LIMITS)
+    return settings.RATE_LIMITS
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Stop the rate limits' clock at the start of a window.
+
+    Limits count in fixed windows; a test that crossed a window's end
+    halfway would see its count start again.
+    """
+    from types import SimpleNamespace
+
+    from awareness import throttle
+
+    # Divisible by every window the tests use (60, 600 and 900 seconds).
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
 
 
 @pytest.fixture
@@ -68,3 +146,41 @@ def editor_client(client, editor):
 def analyst_client(client, analyst):
     client.force_login(analyst)
     return client
+
+
+@pytest.fixture
+def real_site(db, django_user_model):
+    """The real content, plus a superuser with a finished attempt.
+
+    Every model the admin shows has at least one row, so that every URL can
+    be filled in with a real object (see awareness/tests/every_url.py).
+    """
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    from quizzes.models import Attempt, Quiz
+
+    call_command("load_content", verbosity=0)
+    user = django_user_model.objects.create_superuser(
+        username="admin", password="a-long-test-password"
+    )
+    Group.objects.get_or_create(name="Editors")[0].permissions.add(
+        Permission.objects.first()
+    )
+    quiz = Quiz.objects.first()
+    attempt = Attempt.objects.start(quiz=quiz, user=user, learner_key="")
+    for answer in attempt.answers.select_related("question"):
+        answer.record(list(answer.question.choices.all()[:1]))
+    attempt.finish()
+    # The audit trail is an admin page too.
+    LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(quiz),
+        object_id=str(quiz.pk),
+        object_repr=str(quiz),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
+    return {"user": user, "attempt": attempt, "quiz": quiz}

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from awareness.throttle import rate_limit
 from quizzes import personal_data
 from quizzes.models import Attempt, Reading, ReviewItem
 from quizzes.views import learner_key
@@ -47,17 +48,20 @@ class SigninView(LoginView):
 
 
 @sensitive_post_parameters("password1", "password2")
+@rate_limit(per_network="signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("quizzes:progress")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         join_progress(request, user)
         messages.success(request, _("Welcome! Your account is ready."))
         next_url = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(
+        # Only a path on this site: redirect() would take a bare word for a
+        # URL pattern's name.
+        if next_url.startswith("/") and url_has_allowed_host_and_scheme(
             next_url,
             allowed_hosts={request.get_host()},
             require_https=request.is_secure(),

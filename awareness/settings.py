@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +49,7 @@ ALLOWED_HOSTS = [
 INSTALLED_APPS = [
     # Before the admin, so that the admin's forms see the language fields.
     "modeltranslation",
+    "csp",
     "awareness",
     "quizzes",
     "accounts",
@@ -65,6 +67,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "awareness.middleware.head_without_body",
+    "awareness.middleware.security_headers",
+    # Static files are answered before anything below runs.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "awareness.page_cache.invalidate_after_admin_changes",
+    "awareness.throttle.LockoutMiddleware",
 ]
 
 ROOT_URLCONF = "awareness.urls"
@@ -88,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -99,16 +109,43 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # Reusing a connection saves a handshake per request; the health
+        # check replaces one the server closed meanwhile.
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache and sessions: with REDIS_URL, app servers keep no state of their own,
+# so any number of them can serve the same learner.
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "awareness"),
+        }
+    }
+    # Sessions are read from Redis and survive its restart in the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # One process's memory: right for development and a single server.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Public pages stay cached this long at most; staff edits clear them at once.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
 # Authentication
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "quizzes:progress"
 LOGOUT_REDIRECT_URL = "home"
+
+AUTHENTICATION_BACKENDS = ["awareness.throttle.ThrottledModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
@@ -145,21 +182,38 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-# Static files: hand-written, no build step.
+# Static files: hand-written, no build step. Served by whitenoise with
+# hashed, compressed copies that browsers may keep for a year.
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Development and tests serve the source files as they change.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG or TESTING
 if not DEBUG and not TESTING:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         },
     }
 
-# Security: cookies stay first-party and out of reach of scripts.
+# Security
 
+# DJANGO_HTTPS=1 (the default when not debugging) means the site is served
+# over HTTPS: redirect plain HTTP, send HSTS, and keep cookies off HTTP.
+HTTPS = os.environ.get("DJANGO_HTTPS", "0" if DEBUG or TESTING else "1") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) * HTTPS
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preload only says the site consents; listing needs a submission too.
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+if HTTPS:
+    # The __Host- prefix makes browsers refuse these cookies from HTTP or
+    # from a subdomain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 # Messages ride in the session, so the site sets no cookie beyond the ones
 # the privacy notice lists (session, CSRF, language).
@@ -168,6 +222,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Privacy: an anonymous learner's progress, and the session holding its
@@ -175,6 +230,66 @@ X_FRAME_OPTIONS = "DENY"
 # `manage.py expire_anonymous_progress` daily to delete what has expired.
 
 ANONYMOUS_PROGRESS_DAYS = int(os.environ.get("DJANGO_ANONYMOUS_PROGRESS_DAYS", "90"))
+
+# Reverse proxies in front of the app servers (nginx, a load balancer). They
+# tell the client's address and scheme in X-Forwarded-For and
+# X-Forwarded-Proto; with no proxy, both headers are ignored as forgeable.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+# Content-Security-Policy: nothing from other hosts, no inline code except
+# what carries this response's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Request size: quiz answers and sign-ups are a few hundred bytes; the
+# admin's longest case study is a few kilobytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Rate limits per client, as "count/seconds"; see awareness/throttle.py.
+# DJANGO_RATE_LIMITS overrides some, e.g. "answer=120/60,signup=off", or
+# switches all off with "off" (benchmarks measure the site, not the limits).
+DEFAULT_RATE_LIMITS = {
+    # A person reads a question before answering; 60 a minute is a script.
+    "answer": "60/60",
+    # Per network address: a classroom behind one address still fits.
+    "answer-ip": "1200/60",
+    # Starting a quiz writes a row per question.
+    "start": "30/600",
+    "start-ip": "600/600",
+    "signup": "20/600",
+    # Failed sign-ins per account and network address, then a lockout.
+    "login": "5/900",
+    # Failed sign-ins per network address, across accounts.
+    "login-ip": "100/900",
+}
+_limits = os.environ.get("DJANGO_RATE_LIMITS", "")
+RATE_LIMITS = {} if _limits == "off" else dict(DEFAULT_RATE_LIMITS)
+for _item in _limits.split(","):
+    if "=" in _item:
+        _name, _rate = (part.strip() for part in _item.split("=", 1))
+        RATE_LIMITS[_name] = _rate
 
 # E-mail, only for password resets: printed locally, SMTP when configured.
 
@@ -188,13 +303,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
-# Logging: errors only, and never request bodies or personal data.
+# Logging: one JSON line per event on stderr, with no personal data: no
+# usernames, passwords, answers, request bodies or full IP addresses.
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {"json": {"()": "awareness.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "null": {"class": "logging.NullHandler"},
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+    },
+    "loggers": {
+        # Bots send wrong Host headers all day; nothing to act on.
+        "django.security.DisallowedHost": {"handlers": ["null"], "propagate": False},
+    },
 }
 
 # Site

@@ -10,6 +10,7 @@ from .sitemaps import SITEMAPS
 # /zh-hans/, /zh-hant/), so that links, bookmarks and search engines keep it.
 urlpatterns = [
     path("favicon.ico", views.favicon),
+    path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

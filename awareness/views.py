@@ -1,4 +1,7 @@
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -6,20 +9,24 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
 from quizzes.models import Quiz, Reading
 from quizzes.views import learner_key
 
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
+from .page_cache import cache_public_page
+
+logger = logging.getLogger(__name__)
 
 # Bounds keep a pasted essay from becoming a query with hundreds of clauses.
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_TERMS = 8
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def home(request):
     return render(
         request,
@@ -32,7 +39,8 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def case_study_list(request):
     return render(
         request,
@@ -41,7 +49,8 @@ def case_study_list(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def case_study_detail(request, slug):
     case_study = get_object_or_404(
         CaseStudy.objects.visible_to(request.user).prefetch_related(
@@ -67,7 +76,8 @@ def case_study_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def chain(request):
     roles = (
         ChainRole.objects.visible_to(request.user)
@@ -88,7 +98,8 @@ def chain(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def tip_list(request):
     return render(
         request,
@@ -97,7 +108,8 @@ def tip_list(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def tip_detail(request, slug):
     tip = get_object_or_404(
         PrecautionTip.objects.visible_to(request.user).prefetch_related(
@@ -118,7 +130,8 @@ def tip_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def guide_detail(request, slug):
     guide = get_object_or_404(
         Guide.objects.visible_to(request.user).prefetch_related("sources"), slug=slug
@@ -126,7 +139,7 @@ def guide_detail(request, slug):
     return render(request, "awareness/guide_detail.html", {"guide": guide})
 
 
-@require_GET
+@require_safe
 def search(request):
     # Control characters (NUL above all) are never words, and PostgreSQL
     # refuses them outright.
@@ -145,12 +158,14 @@ def search(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def about(request):
     return render(request, "awareness/about.html", {"sources": Source.objects.all()})
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def privacy(request):
     return render(
         request,
@@ -162,13 +177,13 @@ def privacy(request):
     )
 
 
-@require_GET
+@require_safe
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page's <link rel=icon> says.
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=24 * 60 * 60)
 def robots_txt(request):
     # Search results are endless and thin; everything else may be crawled.
@@ -191,7 +206,7 @@ BACKGROUND_COLOUR = "#f6f7f9"
 THEME_COLOUR = "#0b5cad"
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=24 * 60 * 60)
 def manifest(request):
     """Return the web app manifest, in the reader's language."""
@@ -232,3 +247,19 @@ def manifest(request):
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """Tell a load balancer whether this app server can reach its database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("health check failed", extra={"event": "unhealthy"})
+        return HttpResponse(
+            "database unavailable\n", status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -24,6 +24,7 @@ from awareness.admin import (
     in_every_language,
     side_by_side,
 )
+from awareness.admin_widgets import SafeAutocompleteAdminMixin
 from awareness.languages import language_codes, localized
 
 from . import admin_views
@@ -148,7 +149,9 @@ class QuestionForm(TranslatedForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(EditorialActions, VersionAdmin, TranslatedAdmin):
+class QuestionAdmin(
+    SafeAutocompleteAdminMixin, EditorialActions, VersionAdmin, TranslatedAdmin
+):
     form = QuestionForm
     list_display = (
         "short_prompt",

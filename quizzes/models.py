@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -748,12 +748,12 @@ class ReviewItemQuerySet(LearnerQuerySet):
         if not correct:
             due_at = now + timedelta(days=REVIEW_INTERVALS[0])
             if not self.filter(**owner, question=question).update(box=1, due_at=due_at):
-                try:
-                    with transaction.atomic():
-                        self.create(**owner, question=question, box=1, due_at=due_at)
-                except IntegrityError:
-                    # Another request queued it a moment ago: that will do.
-                    pass
+                # If another request queued it a moment ago, that will do:
+                # the conflict is ignored, and no savepoint is needed.
+                self.bulk_create(
+                    [self.model(**owner, question=question, box=1, due_at=due_at)],
+                    ignore_conflicts=True,
+                )
             return
         if not attempt.is_review:
             return

@@ -2,12 +2,22 @@ import secrets
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+
+from awareness.page_cache import cache_public_page
+from awareness.throttle import rate_limit
 
 from .forms import AnswerForm
 from .mastery import topic_mastery
@@ -54,13 +64,14 @@ def get_attempt(request, public_id):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page
 def quiz_list(request):
     quizzes = Quiz.objects.visible_to(request.user).with_question_count()
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
 
 
-@require_GET
+@require_safe
 def quiz_detail(request, slug):
     quiz = get_object_or_404(
         Quiz.objects.visible_to(request.user).with_question_count(),
@@ -75,6 +86,7 @@ def quiz_detail(request, slug):
 
 
 @require_POST
+@rate_limit(per_client="start", per_network="start-ip")
 def quiz_start(request, slug):
     quiz = get_object_or_404(Quiz.objects.visible_to(request.user), slug=slug)
     if not quiz.questions.published().exists():
@@ -104,7 +116,7 @@ def current_position(attempt):
     )
 
 
-@require_GET
+@require_safe
 def attempt_detail(request, public_id):
     if request.user.has_perm("quizzes.view_learner_progress"):
         # Staff with this permission may read any result, never change it.
@@ -141,25 +153,43 @@ def attempt_detail(request, public_id):
 
 
 def load_answer(attempt, position):
+    """Return the answer at this position with all its page needs.
+
+    One query brings the answer, its question and the pages that teach it,
+    the number of questions and whether an earlier one is still unanswered;
+    another the question's options, and a third, once answered, the
+    options chosen.
+    """
+    answers = Answer.objects.filter(attempt=OuterRef("attempt"))
     answer = (
         attempt.answers.select_related(*TEACHING)
-        .prefetch_related("question__choices", "choices")
+        .annotate(
+            total=Subquery(
+                answers.order_by().values("attempt").annotate(n=Count("pk")).values("n")
+            ),
+            waiting=Exists(
+                answers.filter(
+                    position__lt=OuterRef("position"), answered_at__isnull=True
+                )
+            ),
+        )
         .filter(position=position)
         .first()
     )
     if answer is None:
         raise Http404("No such question in this attempt.")
+    prefetch_related_objects(
+        [answer], "question__choices", *(["choices"] if answer.is_answered else [])
+    )
     return answer
 
 
-@require_GET
+@require_safe
 def question(request, public_id, position):
     attempt = get_attempt(request, public_id)
     answer = load_answer(attempt, position)
-    if not answer.is_answered:
-        current = current_position(attempt)
-        if current != position:
-            return redirect(question_url(attempt, current))
+    if not answer.is_answered and answer.waiting:
+        return redirect(question_url(attempt, current_position(attempt)))
     return render_question(request, attempt, answer)
 
 
@@ -167,7 +197,7 @@ def render_question(request, attempt, answer, form=None, status=200):
     choices = attempt.shuffled_choices(answer.question)
     if form is None and not answer.is_answered:
         form = AnswerForm(answer.question, choices)
-    total = attempt.answers.count()
+    total = answer.total
     show_feedback = answer.is_answered and attempt.gives_immediate_feedback
     return render(
         request,
@@ -188,6 +218,7 @@ def render_question(request, attempt, answer, form=None, status=200):
 
 
 @require_POST
+@rate_limit(per_client="answer", per_network="answer-ip")
 def answer_question(request, public_id, position):
     attempt = get_attempt(request, public_id)
     if attempt.is_finished:
@@ -200,10 +231,9 @@ def answer_question(request, public_id, position):
             _("You had already answered this question; your first answer counts."),
         )
         return redirect(question_url(attempt, position))
-    current = current_position(attempt)
-    if current != position:
+    if answer.waiting:
         messages.info(request, _("Please answer the questions in order."))
-        return redirect(question_url(attempt, current))
+        return redirect(question_url(attempt, current_position(attempt)))
     form = AnswerForm(
         answer.question, attempt.shuffled_choices(answer.question), data=request.POST
     )
@@ -216,10 +246,10 @@ def answer_question(request, public_id, position):
         )
     if attempt.gives_immediate_feedback:
         return redirect(question_url(attempt, position, "feedback"))
-    next_position = current_position(attempt)
-    if next_position is None:
+    # Answered in order, so the next question is the next position.
+    if position >= answer.total:
         return redirect(attempt)
-    return redirect(question_url(attempt, next_position))
+    return redirect(question_url(attempt, position + 1))
 
 
 @require_POST
@@ -237,7 +267,7 @@ def attempt_finish(request, public_id):
 MASTERY_ANSWERS = 200
 
 
-@require_GET
+@require_safe
 def progress(request):
     attempts = list(learner_attempts(request).select_related("quiz"))
     quizzes = {}
@@ -274,7 +304,7 @@ def progress(request):
 REVIEW_SIZE = 10
 
 
-@require_GET
+@require_safe
 def review(request):
     queue = ReviewItem.objects.for_learner(request.user, learner_key(request)).live()
     return render(
@@ -289,6 +319,7 @@ def review(request):
 
 
 @require_POST
+@rate_limit(per_client="start", per_network="start-ip")
 def review_start(request):
     queue = ReviewItem.objects.for_learner(request.user, learner_key(request)).live()
     if request.POST.get("scope") != "all":

@@ -42,33 +42,15 @@ ATTEMPTS = 3
 
 
 def serve(port):
-    """Serve the site and its collected static files (a subprocess)."""
+    """Serve the site as production does, static files by whitenoise."""
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.servers.basehttp import run
     from django.core.wsgi import get_wsgi_application
-    from django.views.static import serve as serve_file
 
-    class CollectedStaticFiles(StaticFilesHandler):
-        # Hashed names exist only in STATIC_ROOT, not in the app folders
-        # that runserver --insecure would search.
-        def serve(self, request):
-            return serve_file(
-                request,
-                self.file_path(request.path),
-                document_root=settings.STATIC_ROOT,
-            )
-
-    run(
-        "127.0.0.1",
-        port,
-        CollectedStaticFiles(get_wsgi_application()),
-        threading=True,
-    )
+    run("127.0.0.1", port, get_wsgi_application(), threading=True)
 
 
 def page_urls():
@@ -250,6 +232,8 @@ def main():
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on 127.0.0.1: no redirect to https, no Secure cookies.
+            "DJANGO_HTTPS": "0",
             "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
             "DJANGO_LOCAL_SECRET_KEY": "0",
             "DJANGO_SETTINGS_MODULE": "awareness.settings",

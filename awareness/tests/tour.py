@@ -237,5 +237,6 @@ NOT_PAGES = {
     "accounts:export_data",
     "robots_txt",
     "manifest",
+    "healthz",
     "django.contrib.sitemaps.views.sitemap",
 }

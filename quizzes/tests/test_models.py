@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from quizzes.models import Attempt
 
@@ -142,3 +144,26 @@ def test_question_kinds_know_their_inputs():
     assert make_question(quiz, kind="scam_or_legit").is_mock
     red_flags = make_question(quiz, kind="red_flags")
     assert red_flags.is_mock and red_flags.allows_many
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("correct", [True, False])
+def test_recording_an_answer_takes_at_most_four_queries(correct):
+    quiz = make_quiz()
+    question = make_question(quiz)
+    attempt = Attempt.objects.start(quiz=quiz, user=AnonymousUser(), learner_key="k")
+    # Loaded as the answer view loads it.
+    answer = (
+        attempt.answers.select_related("question")
+        .prefetch_related("question__choices")
+        .get()
+    )
+    choice = question.choices.get(is_correct=correct)
+    with CaptureQueriesContext(connection) as queries:
+        assert answer.record([choice])
+    statements = [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
+    ]
+    assert len(statements) <= 4, statements

@@ -327,9 +327,9 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
     small, large = _pages_at_size(client, 3), _pages_at_size(client, 25)
     assert small == large
     assert small == {
-        "question": 7,
-        "answer": 14,
-        "feedback": 6,
+        "question": 4,
+        "answer": 10,
+        "feedback": 5,
         "result": 5,
         "progress": 4,
     }

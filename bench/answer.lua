@@ -1,0 +1,32 @@
+-- wrk script: each request answers a fresh question of a prepared attempt.
+-- Arguments: the file of "path<TAB>body" lines and the number of threads;
+-- thread n sends lines n, n + threads, n + 2 * threads, ... in order.
+local counter = 1
+local requests = {}
+local position = 0
+
+function setup(thread)
+  thread:set("thread_number", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  local threads = tonumber(args[2])
+  local n = 0
+  for line in io.lines(args[1]) do
+    if n % threads == thread_number - 1 then
+      local path, body = line:match("^([^\t]+)\t(.*)$")
+      requests[#requests + 1] = wrk.format("POST", path, nil, body)
+    end
+    n = n + 1
+  end
+end
+
+function request()
+  position = position + 1
+  if position > #requests then
+    -- Out of fresh questions: the run reports fewer answers recorded.
+    position = 1
+  end
+  return requests[position]
+end

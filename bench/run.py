@@ -1,0 +1,378 @@
+"""`make bench`: the site's main pages against a bare-Django floor.
+
+Starts the site under gunicorn on 127.0.0.1 with a fresh database and the
+real content, and beside it the floor (bench/floor.py) under the same
+gunicorn settings. Loads each with wrk at several concurrencies and prints
+one table: requests per second, p50 and p99 latency, errors, queries per
+request, and each page's ratio to the floor's template view at the same
+concurrency, which is what the targets are set in.
+
+Environment:
+  BENCH_DATABASE_URL  a PostgreSQL URL for a database to create and drop
+                      (default: SQLite in a temporary folder)
+  BENCH_REDIS_URL     Redis for the cache and sessions (default: none)
+  BENCH_SECONDS       seconds per measurement (default 10)
+  BENCH_CONCURRENCY   connections, e.g. "1,8,32" (the default)
+  LOCAL_PORTS         ports the servers may use, e.g. "8200-8299"
+"""
+
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from .browser import Learner, csrf_token
+from .servers import (
+    ROOT,
+    Server,
+    fresh_database,
+    prepare_site,
+    site_environment,
+)
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8,32").split(",")]
+# Read pages must reach this share of the floor's template view; answering,
+# which writes, this one.
+READ_TARGET = 0.5
+WRITE_TARGET = 0.3
+
+
+def ensure_wrk():
+    """Return wrk's path, installing Debian's package when possible."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        print("wrk is missing: installing Debian's package…", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)
+        found = shutil.which("wrk")
+        if not found:
+            subprocess.run(["apt-get", "update", "-qq"], check=False)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)
+            found = shutil.which("wrk")
+    if not found:
+        sys.exit(
+            "make bench needs wrk, the HTTP load generator. Install it with\n"
+            "  sudo apt-get install wrk      (Debian, Ubuntu)\n"
+            "  brew install wrk              (macOS)\n"
+            "and run make bench again."
+        )
+    return found
+
+
+def wrk(url, connections, *, headers=(), script=None, script_args=()):
+    """Run wrk against one URL; return its numbers."""
+    command = [
+        ensure_wrk(),
+        f"--threads={min(connections, 2)}",
+        f"--connections={connections}",
+        f"--duration={SECONDS}s",
+        "--timeout=10s",
+        "--latency",
+    ]
+    for header in headers:
+        command += ["--header", header]
+    if script:
+        command += ["--script", str(script)]
+    command.append(url)
+    if script_args:
+        command += ["--", *script_args]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def _milliseconds(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(output):
+    requests = int(re.search(r"(\d+) requests in", output)[1])
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match[1])
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(int(n) for n in match.groups())
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50": _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1]),
+        "p99": _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1]),
+        "requests": requests,
+        "errors": errors,
+    }
+
+
+def start_attempts(learner, slug, count):
+    """Start `count` attempts of a quiz as this learner, through the site."""
+    token = csrf_token(learner.get(f"/quizzes/{slug}/"))
+    locations = []
+    for _ in range(count):
+        location = learner.post(
+            f"/quizzes/{slug}/start/", {"csrfmiddlewaretoken": token}
+        )
+        locations.append(location)
+    return [re.search(r"/attempts/([0-9a-f-]+)/", loc)[1] for loc in locations]
+
+
+def complete_attempt(learner, public_id):
+    """Answer every question of an attempt through its forms, then finish."""
+    position = 1
+    while True:
+        path = f"/attempts/{public_id}/{position}/"
+        try:
+            page = learner.get(path)
+        except urllib.error.HTTPError:  # past the last question
+            break
+        choice = re.search(r'name="choice" value="([^"]+)"', page)
+        if not choice:
+            break
+        token = csrf_token(page)
+        learner.post(
+            path + "answer/", {"csrfmiddlewaretoken": token, "choice": choice[1]}
+        )
+        position += 1
+    learner.post(f"/attempts/{public_id}/finish/", {"csrfmiddlewaretoken": token})
+
+
+def answer_lines(public_ids, token):
+    """Return "path<TAB>body" lines answering every question once, in order.
+
+    Position-major order: all first questions, then all second ones, so
+    that one attempt's next answer is sent long after its previous one.
+    """
+    from quizzes.models import Attempt
+
+    attempts = Attempt.objects.filter(public_id__in=public_ids).prefetch_related(
+        "answers__question__choices"
+    )
+    by_position = {}
+    for attempt in attempts:
+        for answer in attempt.answers.all():
+            choice = answer.question.choices.all()[0]
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": token, "choice": choice.key}
+            )
+            path = f"/attempts/{attempt.public_id}/{answer.position}/answer/"
+            by_position.setdefault(answer.position, []).append(f"{path}\t{body}")
+    return [line for position in sorted(by_position) for line in by_position[position]]
+
+
+def count_queries(method, path, cookies="", data=None):
+    """Return the queries one request makes, in steady state (second try)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    for pair in filter(None, cookies.split("; ")):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    if method == "GET":
+        client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        if method == "GET":
+            client.get(path)
+        else:
+            client.post(path, data)
+    return len(queries)
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}; "
+        f"load average {load:.2f} at the start"
+    )
+
+
+def main():
+    wrk_path = ensure_wrk()
+    database = os.environ.get("BENCH_DATABASE_URL", "")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "")
+    logs = Path(tempfile.mkdtemp(prefix="awareness-bench-"))
+    started = time.strftime("%Y-%m-%d %H:%M")
+    with fresh_database(database) as database_url:
+        env = site_environment(database_url, redis_url, DJANGO_RATE_LIMITS="off")
+        print("Preparing a fresh database with the real content…", flush=True)
+        prepare_site(env)
+        os.environ.update(env)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "awareness.settings"
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        with (
+            Server("awareness.wsgi", env, log=logs / "site.log") as site,
+            Server("bench.floor:application", env, log=logs / "floor.log") as floor,
+        ):
+            rows = measure(site, floor)
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        workers = env.get("WEB_CONCURRENCY", os.cpu_count())
+        from .servers import forget_redis_keys
+
+        forget_redis_keys(redis_url, env["DJANGO_CACHE_KEY_PREFIX"])
+    report = render(rows)
+    wrk_version = subprocess.run(
+        [wrk_path, "--version"], capture_output=True, text=True
+    ).stdout.split("\n")[0]
+    header = (
+        f"Run {started}: gunicorn, {workers} sync workers; database {engine}; "
+        f"cache {cache}; {SECONDS} s per cell; {wrk_version.strip()}.\n"
+        f"Machine: {machine()}.\n"
+    )
+    print()
+    print(header)
+    print(report)
+    out = ROOT / "var" / "bench-latest.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(header + "\n" + report + "\n")
+    print(f"\nSaved to {out.relative_to(ROOT)}; server logs in {logs}.")
+    missed = sorted({f"{r['name']} (c={r['c']})" for r in rows if r["missed"]})
+    print("Targets missed: " + ", ".join(missed) if missed else "Every target met.")
+    # A benchmark that ran is a success; errors mean it did not really run.
+    sys.exit(1 if any(r["errors"] for r in rows) else 0)
+
+
+def measure(site, floor):
+    reader = Learner(site.url)
+    # A learner with some history, for My progress and a question page.
+    for public_id in start_attempts(reader, "suspicious-calls", 3):
+        complete_attempt(reader, public_id)
+    question = f"/attempts/{start_attempts(reader, 'suspicious-calls', 1)[0]}/1/"
+    reader_cookies = reader.cookie_header()
+
+    from awareness.models import CaseStudy
+
+    case = CaseStudy.objects.published().order_by("number").first()
+    pages = [
+        ("Home", "/", ""),
+        ("A case study", case.get_absolute_url(), ""),
+        ("Quiz list", "/quizzes/", ""),
+        ("A question (learner)", question, reader_cookies),
+        ("My progress (learner)", "/progress/", reader_cookies),
+    ]
+    rows = []
+    for connections in CONCURRENCY:
+        floor_constant = wrk(floor.url + "/constant", connections)
+        floor_template = wrk(floor.url + "/template", connections)
+        base = floor_template["rps"]
+        rows.append(row("Floor: constant response", connections, floor_constant, 0))
+        rows.append(row("Floor: small template", connections, floor_template, 0))
+        for name, path, cookies in pages:
+            result = wrk(
+                site.url + path,
+                connections,
+                headers=[f"Cookie: {cookies}"] if cookies else (),
+            )
+            queries = count_queries("GET", path, cookies)
+            rows.append(row(name, connections, result, queries, base, READ_TARGET))
+        rows.append(answering(site, connections, base))
+    return rows
+
+
+def answering(site, connections, base):
+    """Measure answering: real POSTs with CSRF, each a new question."""
+    from quizzes.models import Answer
+
+    learner = Learner(site.url)
+    needed = int(max(2000, 400 * SECONDS * (1 + connections / 8)))
+    slug = "suspicious-calls"
+    public_ids = start_attempts(learner, slug, needed // 10)
+    page = learner.get(f"/attempts/{public_ids[0]}/1/")
+    token = csrf_token(page)
+    lines = answer_lines(public_ids, token)
+    # One line answers through the test client, to count its queries.
+    counted_path, counted_body = lines.pop(0).split("\t")
+    queries = count_queries(
+        "POST",
+        counted_path,
+        learner.cookie_header(),
+        dict(urllib.parse.parse_qsl(counted_body)),
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
+        file.write("\n".join(lines) + "\n")
+    before = Answer.objects.filter(answered_at__isnull=False).count()
+    threads = min(connections, 2)
+    result = wrk(
+        site.url + "/",
+        connections,
+        headers=[
+            f"Cookie: {learner.cookie_header()}",
+            "Content-Type: application/x-www-form-urlencoded",
+        ],
+        script=Path(__file__).with_name("answer.lua"),
+        script_args=[file.name, str(threads)],
+    )
+    os.unlink(file.name)
+    recorded = Answer.objects.filter(answered_at__isnull=False).count() - before - 1
+    answer_row = row(
+        "Answering a question (POST)", connections, result, queries, base, WRITE_TARGET
+    )
+    answer_row["note"] = f"{recorded} of {result['requests']} recorded"
+    if recorded < result["requests"] * 0.99:
+        answer_row["missed"] = True
+    return answer_row
+
+
+def row(name, connections, result, queries, base=None, target=None):
+    ratio = result["rps"] / base if base else None
+    return {
+        "name": name,
+        "c": connections,
+        **result,
+        "queries": queries,
+        "ratio": ratio,
+        "target": target,
+        "missed": bool(result["errors"]) or (target is not None and ratio < target),
+    }
+
+
+def render(rows):
+    lines = [
+        "| page | conc. | req/s | p50 ms | p99 ms | errors | queries | ÷ floor template | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in rows:
+        ratio = f"{r['ratio']:.0%}" if r["ratio"] is not None else "–"
+        if r["target"] is None:
+            target = ""
+        else:
+            verdict = "missed" if r["missed"] else "met"
+            target = f"≥ {r['target']:.0%}: {verdict}"
+        note = f" ({r['note']})" if r.get("note") else ""
+        lines.append(
+            f"| {r['name']}{note} | {r['c']} | {r['rps']:,.0f} | {r['p50']:.1f} | "
+            f"{r['p99']:.1f} | {r['errors']} | {r['queries']} | {ratio} | {target} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
