@@ -41,17 +41,11 @@ class Discernment:
         return self.scams - self.hits
 
 
-def discernment(answers):
-    """Return the Discernment over answered scam-or-legit answers, or None."""
+def tally(verdicts):
+    """Return the Discernment of (is a scam, learner said scam) pairs, or None."""
     hits = scams = false_alarms = legits = 0
-    for answer in answers:
-        question = answer.question
-        if question.kind != question.Kind.SCAM_OR_LEGIT or not answer.is_answered:
-            continue
-        # The learner said "scam" when their verdict agrees with a scam item,
-        # or disagrees with a legitimate one.
-        said_scam = answer.is_correct == question.is_scam
-        if question.is_scam:
+    for is_scam, said_scam in verdicts:
+        if is_scam:
             scams += 1
             hits += said_scam
         else:
@@ -60,3 +54,15 @@ def discernment(answers):
     if not scams and not legits:
         return None
     return Discernment(hits, scams, false_alarms, legits)
+
+
+def discernment(answers):
+    """Return the Discernment over answered scam-or-legit answers, or None."""
+    # The learner said "scam" when their verdict agrees with a scam item,
+    # or disagrees with a legitimate one.
+    return tally(
+        (answer.question.is_scam, answer.is_correct == answer.question.is_scam)
+        for answer in answers
+        if answer.question.kind == answer.question.Kind.SCAM_OR_LEGIT
+        and answer.is_answered
+    )

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from .models import Answer, Attempt, Question
-from .signal_detection import Discernment
+from .signal_detection import Discernment, tally
 
 # Below this many learners a group's statistics are hidden, so that no one
 # can be singled out.
@@ -393,21 +393,12 @@ def _languages(finished, marks, questions, min_learners):
 
 def _discernment(questions, by_question):
     """Pool every scam-or-legit answer: "scam" is the signal."""
-    hits = scams = false_alarms = legits = 0
-    for question in questions:
-        if question.kind != Question.Kind.SCAM_OR_LEGIT or question.is_scam is None:
-            continue
-        for _attempt, mark in by_question.get(question.id, []):
-            said_scam = (mark == 1.0) == question.is_scam
-            if question.is_scam:
-                scams += 1
-                hits += said_scam
-            else:
-                legits += 1
-                false_alarms += said_scam
-    if not scams and not legits:
-        return None
-    return Discernment(hits, scams, false_alarms, legits)
+    return tally(
+        (question.is_scam, (mark == 1.0) == question.is_scam)
+        for question in questions
+        if question.kind == Question.Kind.SCAM_OR_LEGIT and question.is_scam is not None
+        for _attempt, mark in by_question.get(question.id, [])
+    )
 
 
 def _misconceptions(questions, report):
