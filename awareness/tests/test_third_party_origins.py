@@ -33,7 +33,7 @@ FETCHING = {
 }
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)|@import\s+['"]([^'"]+)""")
 # The cookies the privacy notice lists; there must be no others.
-ALLOWED_COOKIES = {"sessionid", "csrftoken", "django_language"}
+ALLOWED_COOKIES = {"sessionid", "csrftoken"}
 
 
 class Fetches(HTMLParser):
