@@ -113,14 +113,14 @@ def take_quizzes(base, tally, deadline, seed):
     while time.monotonic() < deadline:
         learner = Learner(base)
         slug = rng.choice(QUIZZES)
-        page = request(tally, learner.get, f"/quizzes/{slug}/")
+        page = request(tally, learner.get, f"/en/quizzes/{slug}/")
         if page is None:
             continue
         token = csrf_token(page)
         location = request(
             tally,
             learner.post,
-            f"/quizzes/{slug}/start/",
+            f"/en/quizzes/{slug}/start/",
             {"csrfmiddlewaretoken": token},
         )
         if not location:
@@ -135,7 +135,7 @@ def answer_all(learner, tally, public_id, rng, deadline):
     position = 1
     token = None
     while time.monotonic() < deadline and (total is None or position <= total):
-        path = f"/attempts/{public_id}/{position}/"
+        path = f"/en/attempts/{public_id}/{position}/"
         page = request(tally, learner.get, path)
         if page is None:
             continue
@@ -159,7 +159,7 @@ def answer_all(learner, tally, public_id, rng, deadline):
             tally.acknowledge(public_id, position, keys)
         position += 1
     if token and total is not None and position > total:
-        finish = f"/attempts/{public_id}/finish/"
+        finish = f"/en/attempts/{public_id}/finish/"
         data = {"csrfmiddlewaretoken": token}
         if request(tally, learner.post, finish, data):
             tally.count("attempts finished")

@@ -114,11 +114,11 @@ def parse_wrk(output):
 
 def start_attempts(learner, slug, count):
     """Start `count` attempts of a quiz as this learner, through the site."""
-    token = csrf_token(learner.get(f"/quizzes/{slug}/"))
+    token = csrf_token(learner.get(f"/en/quizzes/{slug}/"))
     locations = []
     for _ in range(count):
         location = learner.post(
-            f"/quizzes/{slug}/start/", {"csrfmiddlewaretoken": token}
+            f"/en/quizzes/{slug}/start/", {"csrfmiddlewaretoken": token}
         )
         locations.append(location)
     return [re.search(r"/attempts/([0-9a-f-]+)/", loc)[1] for loc in locations]
@@ -128,7 +128,7 @@ def complete_attempt(learner, public_id):
     """Answer every question of an attempt through its forms, then finish."""
     position = 1
     while True:
-        path = f"/attempts/{public_id}/{position}/"
+        path = f"/en/attempts/{public_id}/{position}/"
         try:
             page = learner.get(path)
         except urllib.error.HTTPError:  # past the last question
@@ -141,7 +141,7 @@ def complete_attempt(learner, public_id):
             path + "answer/", {"csrfmiddlewaretoken": token, "choice": choice[1]}
         )
         position += 1
-    learner.post(f"/attempts/{public_id}/finish/", {"csrfmiddlewaretoken": token})
+    learner.post(f"/en/attempts/{public_id}/finish/", {"csrfmiddlewaretoken": token})
 
 
 def answer_lines(public_ids, token):
@@ -162,7 +162,7 @@ def answer_lines(public_ids, token):
             body = urllib.parse.urlencode(
                 {"csrfmiddlewaretoken": token, "choice": choice.key}
             )
-            path = f"/attempts/{attempt.public_id}/{answer.position}/answer/"
+            path = f"/en/attempts/{attempt.public_id}/{answer.position}/answer/"
             by_position.setdefault(answer.position, []).append(f"{path}\t{body}")
     return [line for position in sorted(by_position) for line in by_position[position]]
 
@@ -265,18 +265,18 @@ def measure(site, floor):
     # A learner with some history, for My progress and a question page.
     for public_id in start_attempts(reader, "suspicious-calls", 3):
         complete_attempt(reader, public_id)
-    question = f"/attempts/{start_attempts(reader, 'suspicious-calls', 1)[0]}/1/"
+    question = f"/en/attempts/{start_attempts(reader, 'suspicious-calls', 1)[0]}/1/"
     reader_cookies = reader.cookie_header()
 
     from awareness.models import CaseStudy
 
     case = CaseStudy.objects.published().order_by("number").first()
     pages = [
-        ("Home", "/", ""),
+        ("Home", "/en/", ""),
         ("A case study", case.get_absolute_url(), ""),
-        ("Quiz list", "/quizzes/", ""),
+        ("Quiz list", "/en/quizzes/", ""),
         ("A question (learner)", question, reader_cookies),
-        ("My progress (learner)", "/progress/", reader_cookies),
+        ("My progress (learner)", "/en/progress/", reader_cookies),
     ]
     rows = []
     for connections in CONCURRENCY:
@@ -305,7 +305,7 @@ def answering(site, connections, base):
     needed = int(max(2000, 400 * SECONDS * (1 + connections / 8)))
     slug = "suspicious-calls"
     public_ids = start_attempts(learner, slug, needed // 10)
-    page = learner.get(f"/attempts/{public_ids[0]}/1/")
+    page = learner.get(f"/en/attempts/{public_ids[0]}/1/")
     token = csrf_token(page)
     lines = answer_lines(public_ids, token)
     # One line answers through the test client, to count its queries.
