@@ -5,11 +5,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from csp.exceptions import CSPNonceError
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client, RequestFactory
 from django.urls import reverse
+
+from awareness.middleware import ContentSecurityPolicyMiddleware
 
 from .every_url import every_url
 
@@ -101,7 +105,6 @@ def test_https_adds_hsts_and_secure_cookies_on_every_url(urls, settings):
 
 
 def test_csp_nonce_is_new_for_each_response_and_matches_the_page():
-    from csp.middleware import CSPMiddleware
     from django.http import HttpResponse
     from django.template import engines
 
@@ -114,11 +117,35 @@ def test_csp_nonce_is_new_for_each_response_and_matches_the_page():
 
     nonces = []
     for _ in range(2):
-        response = CSPMiddleware(view)(RequestFactory().get("/"))
-        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])[1]
+        response = ContentSecurityPolicyMiddleware(view)(RequestFactory().get("/"))
+        header = response["Content-Security-Policy"]
+        nonce = re.search(r"'nonce-([^']+)'", header)[1]
         assert f'nonce="{nonce}"' in response.content.decode()
+        # The policy built once is the one django-csp builds every time.
+        assert header == build_policy(nonce=nonce)
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+
+
+def test_csp_without_a_nonce_and_with_a_views_own_policy():
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+
+    def plain(request):
+        return HttpResponse("plain")
+
+    @csp_update({"img-src": "data:"})
+    def own(request):
+        return HttpResponse("own")
+
+    request = RequestFactory().get("/")
+    response = ContentSecurityPolicyMiddleware(plain)(request)
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "nonce-" not in response["Content-Security-Policy"]
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
+    response = ContentSecurityPolicyMiddleware(own)(RequestFactory().get("/"))
+    assert "img-src 'self' data:" in response["Content-Security-Policy"]
 
 
 def test_templates_have_no_inline_styles_or_scripts():
