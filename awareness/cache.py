@@ -7,8 +7,10 @@ least one cache operation (the session, a cached page). A client holds no
 state of its own beyond its pool, so one per pool is safe to share.
 """
 
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
+from django.core.cache.backends.redis import (
+    RedisCache as DjangoRedisCache,
+    RedisCacheClient,
+)
 
 
 class ReusedClients(RedisCacheClient):
