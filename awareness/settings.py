@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "quizzes.learner_pages.retire_after_changes",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "awareness.page_cache.invalidate_after_admin_changes",
     "awareness.throttle.LockoutMiddleware",
@@ -115,6 +116,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1") == "1"
+):
+    # PostgreSQL plans a statement each time it receives it as text, which
+    # for the site's joins takes longer than running them. Bound on the
+    # server, a statement that a connection has run 5 times is prepared and
+    # planned once. Turn off (0) behind a pooler in transaction mode that
+    # does not keep prepared statements, such as PgBouncer before 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: with REDIS_URL, app servers keep no state of their own,

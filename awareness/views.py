@@ -173,6 +173,7 @@ def privacy(request):
         {
             "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
             "session_weeks": settings.SESSION_COOKIE_AGE // (7 * 24 * 60 * 60),
+            "page_cache_minutes": max(1, settings.PAGE_CACHE_SECONDS // 60),
         },
     )
 

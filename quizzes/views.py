@@ -20,11 +20,11 @@ from awareness.page_cache import cache_public_page
 from awareness.throttle import rate_limit
 
 from .forms import AnswerForm
+from .learner_pages import LEARNER_SESSION_KEY, cache_learner_page
 from .mastery import topic_mastery
 from .models import Answer, Attempt, Choice, Quiz, Reading, ReviewItem
 from .signal_detection import discernment
 
-LEARNER_SESSION_KEY = "learner"
 # The pages a question links to after it is answered.
 TEACHING = (
     "question__case_study",
@@ -152,6 +152,20 @@ def attempt_detail(request, public_id):
     )
 
 
+def answers_with_counts(answers):
+    """Add to each answer its attempt's number of questions (`total`) and
+    whether an earlier question is still unanswered (`waiting`)."""
+    siblings = Answer.objects.filter(attempt=OuterRef("attempt"))
+    return answers.annotate(
+        total=Subquery(
+            siblings.order_by().values("attempt").annotate(n=Count("pk")).values("n")
+        ),
+        waiting=Exists(
+            siblings.filter(position__lt=OuterRef("position"), answered_at__isnull=True)
+        ),
+    )
+
+
 def load_answer(attempt, position):
     """Return the answer at this position with all its page needs.
 
@@ -160,19 +174,8 @@ def load_answer(attempt, position):
     another the question's options, and a third, once answered, the
     options chosen.
     """
-    answers = Answer.objects.filter(attempt=OuterRef("attempt"))
     answer = (
-        attempt.answers.select_related(*TEACHING)
-        .annotate(
-            total=Subquery(
-                answers.order_by().values("attempt").annotate(n=Count("pk")).values("n")
-            ),
-            waiting=Exists(
-                answers.filter(
-                    position__lt=OuterRef("position"), answered_at__isnull=True
-                )
-            ),
-        )
+        answers_with_counts(attempt.answers.select_related(*TEACHING))
         .filter(position=position)
         .first()
     )
@@ -185,6 +188,7 @@ def load_answer(attempt, position):
 
 
 @require_safe
+@cache_learner_page
 def question(request, public_id, position):
     attempt = get_attempt(request, public_id)
     answer = load_answer(attempt, position)
@@ -220,11 +224,31 @@ def render_question(request, attempt, answer, form=None, status=200):
 @require_POST
 @rate_limit(per_client="answer", per_network="answer-ip")
 def answer_question(request, public_id, position):
-    attempt = get_attempt(request, public_id)
+    # Answering is the one write that a crowd of learners makes again and
+    # again, so it reads only what grading needs: one query for the answer,
+    # its attempt and question, and one for the options. The pages that
+    # teach the question are read only to show the form again.
+    answer = (
+        answers_with_counts(
+            Answer.objects.filter(
+                attempt__in=learner_attempts(request).filter(public_id=public_id),
+                position=position,
+            )
+        )
+        .select_related("attempt__quiz", "question")
+        .first()
+    )
+    if answer is None:
+        # Someone else's attempt is a 404; so is a position it does not have,
+        # unless it is finished.
+        attempt = get_attempt(request, public_id)
+        if not attempt.is_finished:
+            raise Http404("No such question in this attempt.")
+    else:
+        attempt = answer.attempt
     if attempt.is_finished:
         messages.info(request, _("This attempt is finished; here is your result."))
         return redirect(attempt)
-    answer = load_answer(attempt, position)
     if answer.is_answered:
         messages.info(
             request,
@@ -234,10 +258,12 @@ def answer_question(request, public_id, position):
     if answer.waiting:
         messages.info(request, _("Please answer the questions in order."))
         return redirect(question_url(attempt, current_position(attempt)))
-    form = AnswerForm(
-        answer.question, attempt.shuffled_choices(answer.question), data=request.POST
-    )
+    # Grading needs the options too: one query for both.
+    prefetch_related_objects([answer], "question__choices")
+    choices = attempt.shuffled_choices(answer.question)
+    form = AnswerForm(answer.question, choices, data=request.POST)
     if not form.is_valid():
+        answer = load_answer(attempt, position)
         return render_question(request, attempt, answer, form=form, status=400)
     if not answer.record(form.selected_choices()):
         messages.info(
@@ -268,6 +294,7 @@ MASTERY_ANSWERS = 200
 
 
 @require_safe
+@cache_learner_page
 def progress(request):
     attempts = list(learner_attempts(request).select_related("quiz"))
     quizzes = {}
