@@ -106,10 +106,17 @@ def test_progress_on_one_device_shows_on_the_other(quiz, django_user_model):
 
 
 def test_signing_out_leaves_nothing_of_mine_on_the_page(client, quiz):
-    assert client.post(
-        "/en/accounts/signup/",
-        {"username": "bea", "password1": "a-long-pass-53", "password2": "a-long-pass-53"},
-    ).status_code == 302
+    assert (
+        client.post(
+            "/en/accounts/signup/",
+            {
+                "username": "bea",
+                "password1": "a-long-pass-53",
+                "password2": "a-long-pass-53",
+            },
+        ).status_code
+        == 302
+    )
     start(client, quiz)
     assertContains(stored(client, "/en/progress/"), quiz.title)
     client.post("/en/accounts/logout/")
