@@ -328,7 +328,7 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
     assert small == large
     assert small == {
         "question": 4,
-        "answer": 10,
+        "answer": 9,
         "feedback": 5,
         "result": 5,
         "progress": 4,
