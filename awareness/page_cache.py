@@ -7,6 +7,11 @@ staff previewing drafts, a pending message) gets the page rendered for
 them, and a page is stored only when nothing in it belongs to the visitor:
 no cookie set, no CSRF token, no CSP nonce, no message.
 
+Views opt in with `cache_public_page`; the `public_pages` middleware does
+the caching. It sits above sessions, CSRF, locale, authentication and
+messages, which have nothing to do for a first-time visitor's cached page,
+so a hit skips them; it stores the headers they added with the page.
+
 Staff edits take effect at once: every stored page carries the generation
 it was made in, a number that any save of content, and any change made in
 the admin, replaces; a page from an older generation is made again. An
@@ -25,7 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_path
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +126,8 @@ def _is_anonymous_visit(request):
 
 def _is_shareable(request, response):
     """Return True if nothing in the response belongs to this visitor."""
+    if not getattr(response, "is_public_page", False):
+        return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if response.has_header("Cache-Control"):
@@ -139,10 +146,18 @@ def _is_shareable(request, response):
 
 
 def _key(request):
-    # Host and scheme appear in the page (canonical link), the language in
-    # every string; the path keeps its query, which the page may echo.
+    """Return the page's key, or None for an address without a language.
+
+    Host and scheme appear in the page (canonical link), the language in
+    every string; the path keeps its query, which the page may echo.
+    """
+    language = get_language_from_path(request.path_info)
+    if language is None:
+        return None
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"page:{get_language()}:{request.scheme}:{request.get_host()}:{path}"
+    # The prefix names the stored format: servers of an older release may
+    # still be running, and read and write the same cache.
+    return f"page-v2:{language}:{request.scheme}:{request.get_host()}:{path}"
 
 
 def _finish(request, response, etag):
@@ -156,39 +171,52 @@ def _finish(request, response, etag):
 
 
 def cache_public_page(view):
-    """Serve this view's page from the cache to visitors with no session."""
+    """Let the `public_pages` middleware share this view's page."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _is_anonymous_visit(request):
-            return view(request, *args, **kwargs)
-        key = _key(request)
+        response = view(request, *args, **kwargs)
+        response.is_public_page = True
+        return response
+
+    return wrapped
+
+
+def public_pages(get_response):
+    """Serve visitors with no session the public pages from the cache."""
+
+    def middleware(request):
+        key = _key(request) if _is_anonymous_visit(request) else None
+        if key is None:
+            return get_response(request)
         try:
             # One round trip: the page, and the generation it must belong to.
             found = cache.get_many([GENERATION_KEY, key])
             current = found.get(GENERATION_KEY) or generation()
         except Exception:
             logger.exception("page cache unavailable")
-            return view(request, *args, **kwargs)
+            return get_response(request)
         stored = found.get(key)
         if stored is not None and stored[0] == current:
-            _generation, content, content_type, etag = stored
-            response = HttpResponse(content, content_type=content_type)
-            return _finish(request, response, etag)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+            _generation, content, headers = stored
+            response = HttpResponse(content, headers=headers)
+            return get_conditional_response(
+                request, etag=headers["ETag"], response=response
+            )
+        response = get_response(request)
         if not _is_shareable(request, response):
             return response
         etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        try:
-            cache.set(
-                key,
-                (current, response.content, response["Content-Type"], etag),
-                timeout=seconds_to_keep(),
-            )
-        except Exception:
-            logger.exception("page cache unavailable")
-        return _finish(request, response, etag)
+        response = _finish(request, response, etag)
+        if response.status_code == 200:
+            try:
+                cache.set(
+                    key,
+                    (current, response.content, dict(response.items())),
+                    timeout=seconds_to_keep(),
+                )
+            except Exception:
+                logger.exception("page cache unavailable")
+        return response
 
-    return wrapped
+    return middleware

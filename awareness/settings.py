@@ -72,13 +72,18 @@ MIDDLEWARE = [
     # Static files are answered before anything below runs.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "awareness.middleware.ContentSecurityPolicyMiddleware",
+    # A cached public page is served from here, before anything below runs.
+    "awareness.page_cache.public_pages",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # A learner's own cached page is served from here: it needs to know who
+    # they are and whether a message waits, and nothing below.
+    "quizzes.learner_pages.learner_pages",
+    "quizzes.learner_pages.retire_after_changes",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "quizzes.learner_pages.retire_after_changes",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "awareness.page_cache.invalidate_after_admin_changes",
     "awareness.throttle.LockoutMiddleware",

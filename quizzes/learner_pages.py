@@ -33,7 +33,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db.models.signals import post_save
 from django.http import HttpResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_path
 
 from awareness.page_cache import GENERATION_KEY, generation, seconds_to_keep
 from awareness.throttle import pseudonym
@@ -121,44 +121,74 @@ post_save.connect(_retire_reader, sender=Reading, dispatch_uid="learner_pages:re
 
 
 def _secret_digest(request):
-    secret = request.META.get("CSRF_COOKIE") or ""
+    # The cookie's value is the secret whenever a page was stored (see
+    # _is_storable), so the cookie alone tells whether it is still the same.
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
-def _page_key(request, who):
+def _page_key(request, who, language):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # The prefix names the stored format (see awareness.page_cache._key).
     return (
-        f"learner-page:{pseudonym(who)}:{get_language()}:"
+        f"learner-page-v1:{pseudonym(who)}:{language}:"
         f"{request.scheme}:{request.get_host()}:{path}"
     )
 
 
 def _is_storable(request, response):
-    if response.status_code != 200 or response.streaming or response.cookies:
+    if not getattr(response, "is_learner_page", False):
         return False
-    # A token made from a secret the browser does not have yet (its cookie
-    # is in this response) is good for this page only.
-    if request.META.get("CSRF_COOKIE") != request.COOKIES.get(
-        settings.CSRF_COOKIE_NAME
-    ):
+    if response.status_code != 200 or response.streaming:
         return False
+    # A token made from a secret the browser does not have yet is good for
+    # this page only; the CSRF cookie sent again unchanged only renews it.
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if request.META.get("CSRF_COOKIE") != csrf_cookie:
+        return False
+    for name, morsel in response.cookies.items():
+        if name != settings.CSRF_COOKIE_NAME or morsel.value != csrf_cookie:
+            return False
     if isinstance(getattr(request, "_csp_nonce", None), str):
         return False
     return not request.session.modified
 
 
 def cache_learner_page(view):
-    """Serve this view's page from the learner's own page cache."""
+    """Let the `learner_pages` middleware keep this view's page for the learner."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
-            return view(request, *args, **kwargs)
-        who = owner(request)
+        response = view(request, *args, **kwargs)
+        response.is_learner_page = True
+        return response
+
+    return wrapped
+
+
+def learner_pages(get_response):
+    """Serve a learner's own pages from their cache.
+
+    It sits right below sessions, authentication and messages, which say
+    who the learner is and whether a message waits; a hit skips locale,
+    CSRF and everything below. Any page a learner asks for is looked up,
+    since the address does not say whose view it is; the few that are
+    never kept cost a wasted round trip to the cache.
+    """
+
+    def middleware(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.PAGE_CACHE_SECONDS <= 0
+            or settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            return get_response(request)
+        language = get_language_from_path(request.path_info)
+        who = owner(request) if language else ""
         # A waiting message is shown once, by a page rendered for it.
         if not who or len(get_messages(request)):
-            return view(request, *args, **kwargs)
-        key, version_key = _page_key(request, who), _version_key(who)
+            return get_response(request)
+        key, version_key = _page_key(request, who, language), _version_key(who)
         try:
             # One round trip: the page, and the generation and the version
             # it must belong to.
@@ -170,23 +200,27 @@ def cache_learner_page(view):
             )
         except Exception:
             logger.exception("learner page cache unavailable")
-            return view(request, *args, **kwargs)
+            return get_response(request)
         stored = found.get(key)
         if stored is not None and stored[0] == current:
-            _made_in, content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+            _made_in, content, headers = stored
+            return HttpResponse(content, headers=headers)
+        response = get_response(request)
         if _is_storable(request, response):
+            headers = {
+                name: value
+                for name, value in response.items()
+                # Added again on the way out, by the middleware above this.
+                if name not in ("Vary", "Cache-Control")
+            }
             try:
                 cache.set(
                     key,
-                    (current, response.content, response["Content-Type"]),
+                    (current, response.content, headers),
                     timeout=seconds_to_keep(),
                 )
             except Exception:
                 logger.exception("learner page cache unavailable")
         return response
 
-    return wrapped
+    return middleware

@@ -4,7 +4,7 @@ from unittest import mock
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from awareness import page_cache
 from quizzes.models import Attempt
@@ -123,12 +123,28 @@ def test_pages_with_a_form_token_are_not_shared(client):
 
 
 def test_each_language_has_its_own_copy(client, rf):
-    request = rf.get("/")
-    with translation.override("en"):
-        english = page_cache._key(request)
-    with translation.override("zh-hans"):
-        chinese = page_cache._key(request)
-    assert english != chinese
+    make_case_study(title="Trojans in training firms")
+    english = client.get("/en/")
+    chinese = Client().get("/zh-hans/")
+    assert english["ETag"] != chinese["ETag"]
+    assert Client().get("/en/").content == english.content
+    assert Client().get("/zh-hans/").content == chinese.content
+    assert chinese["Content-Language"] == "zh-hans"
+    # An address without a language is redirected, never cached.
+    assert page_cache._key(rf.get("/")) is None
+
+
+def test_a_cached_page_has_every_header_of_a_rendered_one(
+    client, django_assert_num_queries
+):
+    make_case_study()
+    rendered = client.get(reverse("home"))
+    with django_assert_num_queries(0):
+        cached = Client().get(reverse("home"))
+    assert cached.content == rendered.content
+    assert dict(cached.items()) == dict(rendered.items())
+    assert cached["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in cached
 
 
 def test_personal_pages_tell_proxies_not_to_keep_them(client):
