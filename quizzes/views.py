@@ -22,7 +22,7 @@ from awareness.throttle import rate_limit
 from .forms import AnswerForm
 from .learner_pages import LEARNER_SESSION_KEY, cache_learner_page
 from .mastery import topic_mastery
-from .models import Answer, Attempt, Choice, Quiz, Reading, ReviewItem
+from .models import Answer, Attempt, Choice, Question, Quiz, Reading, ReviewItem
 from .signal_detection import discernment
 
 # The pages a question links to after it is answered.
@@ -166,43 +166,55 @@ def answers_with_counts(answers):
     )
 
 
-def load_answer(attempt, position):
-    """Return the answer at this position with all its page needs.
+def find_answer(request, public_id, position):
+    """Return the learner's answer at this position, or None.
 
-    One query brings the answer, its question and the pages that teach it,
-    the number of questions and whether an earlier one is still unanswered;
-    another the question's options, and a third, once answered, the
-    options chosen.
+    One query brings the answer, its attempt, quiz and question, the number
+    of questions and whether an earlier one is still unanswered. Someone
+    else's attempt is a 404, never a 403: its existence is private.
     """
     answer = (
-        answers_with_counts(attempt.answers.select_related(*TEACHING))
-        .filter(position=position)
+        answers_with_counts(
+            Answer.objects.filter(
+                attempt__in=learner_attempts(request).filter(public_id=public_id),
+                position=position,
+            )
+        )
+        .select_related("attempt__quiz", "question")
         .first()
     )
     if answer is None:
-        raise Http404("No such question in this attempt.")
-    prefetch_related_objects(
-        [answer], "question__choices", *(["choices"] if answer.is_answered else [])
-    )
+        get_attempt(request, public_id)
     return answer
 
 
 @require_safe
 @cache_learner_page
 def question(request, public_id, position):
-    attempt = get_attempt(request, public_id)
-    answer = load_answer(attempt, position)
+    answer = find_answer(request, public_id, position)
+    if answer is None:
+        raise Http404("No such question in this attempt.")
+    attempt = answer.attempt
     if not answer.is_answered and answer.waiting:
         return redirect(question_url(attempt, current_position(attempt)))
     return render_question(request, attempt, answer)
 
 
 def render_question(request, attempt, answer, form=None, status=200):
+    show_feedback = answer.is_answered and attempt.gives_immediate_feedback
+    if show_feedback:
+        # The pages that teach the question are linked from the feedback
+        # alone, so only an answered question reads them.
+        answer.question = Question.objects.select_related(
+            *(name.removeprefix("question__") for name in TEACHING)
+        ).get(pk=answer.question_id)
+    prefetch_related_objects(
+        [answer], "question__choices", *(["choices"] if answer.is_answered else [])
+    )
     choices = attempt.shuffled_choices(answer.question)
     if form is None and not answer.is_answered:
         form = AnswerForm(answer.question, choices)
     total = answer.total
-    show_feedback = answer.is_answered and attempt.gives_immediate_feedback
     return render(
         request,
         "quizzes/question.html",
@@ -225,22 +237,10 @@ def render_question(request, attempt, answer, form=None, status=200):
 @rate_limit(per_client="answer", per_network="answer-ip")
 def answer_question(request, public_id, position):
     # Answering is the one write that a crowd of learners makes again and
-    # again, so it reads only what grading needs: one query for the answer,
-    # its attempt and question, and one for the options. The pages that
-    # teach the question are read only to show the form again.
-    answer = (
-        answers_with_counts(
-            Answer.objects.filter(
-                attempt__in=learner_attempts(request).filter(public_id=public_id),
-                position=position,
-            )
-        )
-        .select_related("attempt__quiz", "question")
-        .first()
-    )
+    # again, so it reads only what grading needs: the answer with its
+    # attempt and question, and the options.
+    answer = find_answer(request, public_id, position)
     if answer is None:
-        # Someone else's attempt is a 404; so is a position it does not have,
-        # unless it is finished.
         attempt = get_attempt(request, public_id)
         if not attempt.is_finished:
             raise Http404("No such question in this attempt.")
@@ -263,7 +263,6 @@ def answer_question(request, public_id, position):
     choices = attempt.shuffled_choices(answer.question)
     form = AnswerForm(answer.question, choices, data=request.POST)
     if not form.is_valid():
-        answer = load_answer(attempt, position)
         return render_question(request, attempt, answer, form=form, status=400)
     if not answer.record(form.selected_choices()):
         messages.info(
