@@ -70,15 +70,15 @@ def retire(*owners):
         logger.exception("learner page cache unavailable")
 
 
-def version(who):
-    """Return the learner's current version, starting one if there is none."""
-    key = _version_key(who)
-    current = cache.get(key)
-    if current is None:
-        # No page outlives this, so neither need the version.
-        cache.add(key, secrets.token_hex(6), timeout=settings.PAGE_CACHE_SECONDS)
-        current = cache.get(key)
-    return current
+def new_version(who):
+    """Start a version for a learner who has none; return the current one."""
+    key, fresh = _version_key(who), secrets.token_hex(6)
+    # No page outlives this, so neither need the version.
+    if cache.add(key, fresh, timeout=settings.PAGE_CACHE_SECONDS):
+        return fresh
+    # Another request started one meanwhile. If that one is gone already,
+    # the fresh one matches no stored page, which is all a version must do.
+    return cache.get(key) or fresh
 
 
 def retire_after_changes(get_response):
@@ -195,7 +195,7 @@ def learner_pages(get_response):
             found = cache.get_many([GENERATION_KEY, version_key, key])
             current = (
                 found.get(GENERATION_KEY) or generation(),
-                found.get(version_key) or version(who),
+                found.get(version_key) or new_version(who),
                 _secret_digest(request),
             )
         except Exception:
