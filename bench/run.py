@@ -301,7 +301,7 @@ def measure(site, floor):
             )
             queries = count_queries("GET", path, cookies)
             rows.append(row(name, connections, result, queries, base, READ_TARGET))
-        rows.append(answering(site, floor, connections))
+        rows.extend(answering(site, floor, connections))
     return rows
 
 
@@ -351,7 +351,55 @@ def answering(site, floor, connections):
     answer_row["note"] = f"{recorded} of {result['requests']} recorded"
     if recorded < result["requests"] * 0.99:
         answer_row["missed"] = True
-    return answer_row
+    return [answer_row, first_views(site, floor, connections, learner, public_ids)]
+
+
+def first_views(site, floor, connections, learner, public_ids):
+    """Measure the first view of answered questions, which no cache holds.
+
+    A learner's question page is cached for them once rendered, so the row
+    above it measures a second look; every answer makes the page new, and
+    this is what it costs then. For reference: the issue sets no target.
+    """
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from quizzes.models import Answer
+
+    answered = Answer.objects.filter(
+        attempt__public_id__in=public_ids, answered_at__isnull=False
+    ).values_list("attempt__public_id", "position")
+    paths = [
+        f"/en/attempts/{public_id}/{position}/" for public_id, position in answered
+    ]
+    client = Client()
+    for pair in learner.cookie_header().split("; "):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    with CaptureQueriesContext(connection) as queries:
+        client.get(paths.pop())
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
+        file.write("\n".join(paths) + "\n")
+    base = floor_template(floor, connections)["rps"]
+    result = wrk(
+        site.url + "/",
+        connections,
+        headers=[f"Cookie: {learner.cookie_header()}"],
+        script=Path(__file__).with_name("pages.lua"),
+        script_args=[file.name, str(min(connections, 2))],
+    )
+    os.unlink(file.name)
+    first = min(result["requests"], len(paths))
+    views_row = row(
+        "A question, first view after answering (learner; no target)",
+        connections,
+        result,
+        len(queries),
+        base,
+    )
+    views_row["note"] = f"{first} of {result['requests']} first views"
+    return views_row
 
 
 def row(name, connections, result, queries, base=None, target=None):
