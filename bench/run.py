@@ -340,7 +340,7 @@ def answering(site, floor, connections):
             f"Cookie: {learner.cookie_header()}",
             "Content-Type: application/x-www-form-urlencoded",
         ],
-        script=Path(__file__).with_name("answer.lua"),
+        script=Path(__file__).with_name("requests.lua"),
         script_args=[file.name, str(threads)],
     )
     os.unlink(file.name)
@@ -386,7 +386,7 @@ def first_views(site, floor, connections, learner, public_ids):
         site.url + "/",
         connections,
         headers=[f"Cookie: {learner.cookie_header()}"],
-        script=Path(__file__).with_name("pages.lua"),
+        script=Path(__file__).with_name("requests.lua"),
         script_args=[file.name, str(min(connections, 2))],
     )
     os.unlink(file.name)

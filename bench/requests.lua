@@ -1,6 +1,7 @@
--- wrk script: each request answers a fresh question of a prepared attempt.
--- Arguments: the file of "path<TAB>body" lines and the number of threads;
--- thread n sends lines n, n + threads, n + 2 * threads, ... in order.
+-- wrk script: each request is the next line of a file, sent once.
+-- A line is a path to GET, or "path<TAB>body" to POST (a form).
+-- Arguments: the file and the number of threads; thread n sends lines
+-- n, n + threads, n + 2 * threads, ... in order.
 local counter = 1
 local requests = {}
 local position = 0
@@ -16,7 +17,11 @@ function init(args)
   for line in io.lines(args[1]) do
     if n % threads == thread_number - 1 then
       local path, body = line:match("^([^\t]+)\t(.*)$")
-      requests[#requests + 1] = wrk.format("POST", path, nil, body)
+      if path then
+        requests[#requests + 1] = wrk.format("POST", path, nil, body)
+      else
+        requests[#requests + 1] = wrk.format("GET", line)
+      end
     end
     n = n + 1
   end
@@ -25,7 +30,7 @@ end
 function request()
   position = position + 1
   if position > #requests then
-    -- Out of fresh questions: the run reports fewer answers recorded.
+    -- Out of fresh lines: the run reports how many were sent once.
     position = 1
   end
   return requests[position]
