@@ -43,6 +43,8 @@ CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8,32").spl
 # which writes, this one.
 READ_TARGET = 0.5
 WRITE_TARGET = 0.3
+# The quiz every scripted learner takes.
+SLUG = "suspicious-calls"
 
 
 def ensure_wrk():
@@ -230,8 +232,13 @@ def main():
         with (
             Server("awareness.wsgi", env, log=logs / "site.log") as site,
             Server("bench.floor:application", env, log=logs / "floor.log") as floor,
+            Server(
+                "awareness.wsgi",
+                {**env, "DJANGO_SETTINGS_MODULE": "bench.reference_settings"},
+                log=logs / "reference.log",
+            ) as reference,
         ):
-            rows = measure(site, floor)
+            rows = measure(site, floor, reference)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         workers = env.get("WEB_CONCURRENCY", os.cpu_count())
@@ -260,12 +267,12 @@ def main():
     sys.exit(1 if any(r["errors"] for r in rows) else 0)
 
 
-def measure(site, floor):
+def measure(site, floor, reference):
     reader = Learner(site.url)
     # A learner with some history, for My progress and a question page.
-    for public_id in start_attempts(reader, "suspicious-calls", 3):
+    for public_id in start_attempts(reader, SLUG, 3):
         complete_attempt(reader, public_id)
-    question = f"/en/attempts/{start_attempts(reader, 'suspicious-calls', 1)[0]}/1/"
+    question = f"/en/attempts/{start_attempts(reader, SLUG, 1)[0]}/1/"
     reader_cookies = reader.cookie_header()
 
     from awareness.models import CaseStudy
@@ -301,7 +308,7 @@ def measure(site, floor):
             )
             queries = count_queries("GET", path, cookies)
             rows.append(row(name, connections, result, queries, base, READ_TARGET))
-        rows.extend(answering(site, floor, connections))
+        rows.extend(answering(site, floor, reference, connections))
     return rows
 
 
@@ -309,14 +316,13 @@ def floor_template(floor, connections):
     return wrk(floor.url + "/template", connections)
 
 
-def answering(site, floor, connections):
+def answering(site, floor, reference, connections):
     """Measure answering: real POSTs with CSRF, each a new question."""
     from quizzes.models import Answer
 
     learner = Learner(site.url)
     needed = int(max(2000, 400 * SECONDS * (1 + connections / 8)))
-    slug = "suspicious-calls"
-    public_ids = start_attempts(learner, slug, needed // 10)
+    public_ids = start_attempts(learner, SLUG, needed // 10)
     page = learner.get(f"/en/attempts/{public_ids[0]}/1/")
     token = csrf_token(page)
     lines = answer_lines(public_ids, token)
@@ -351,7 +357,66 @@ def answering(site, floor, connections):
     answer_row["note"] = f"{recorded} of {result['requests']} recorded"
     if recorded < result["requests"] * 0.99:
         answer_row["missed"] = True
-    return [answer_row, first_views(site, floor, connections, learner, public_ids)]
+    return [
+        answer_row,
+        *reference_rows(reference, floor, connections, learner, public_ids, token),
+        first_views(site, floor, connections, learner, public_ids),
+    ]
+
+
+def reference_rows(reference, floor, connections, learner, public_ids, token):
+    """Measure the reference views for answering (bench/reference_urls.py).
+
+    The same learner, session and CSRF token as the answering row, on a
+    server that has the reference views too; each two-statement request
+    records a new answer of one of the learner's fresh attempts.
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    from quizzes.models import Answer, Attempt, Quiz
+
+    key = Attempt.objects.get(public_id=public_ids[0]).learner_key
+    quiz = Quiz.objects.get(slug=SLUG)
+    attempts = [
+        Attempt.objects.start(quiz=quiz, user=AnonymousUser(), learner_key=key).pk
+        for _ in range(1200 * SECONDS // quiz.questions.count())
+    ]
+    fresh = Answer.objects.filter(attempt__in=attempts).values_list("pk", flat=True)
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "choice": "x"})
+    threads = min(connections, 2)
+    rows = []
+    for name, lines, queries in [
+        (
+            "Reference: a POST that does nothing, through the same middleware",
+            [f"/reference/post-only/1/\t{body}"] * threads,
+            0,
+        ),
+        (
+            "Reference: answering in two hand-written SQL statements",
+            [f"/reference/two-statements/{pk}/\t{body}" for pk in fresh],
+            2,
+        ),
+    ]:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
+            file.write("\n".join(lines) + "\n")
+        before = Answer.objects.filter(answered_at__isnull=False).count()
+        base = floor_template(floor, connections)["rps"]
+        result = wrk(
+            reference.url + "/",
+            connections,
+            headers=[
+                f"Cookie: {learner.cookie_header()}",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            script=Path(__file__).with_name("requests.lua"),
+            script_args=[file.name, str(threads)],
+        )
+        os.unlink(file.name)
+        rows.append(row(f"{name} (no target)", connections, result, queries, base))
+        if queries:
+            recorded = Answer.objects.filter(answered_at__isnull=False).count() - before
+            rows[-1]["note"] = f"{recorded} of {result['requests']} recorded"
+    return rows
 
 
 def first_views(site, floor, connections, learner, public_ids):
