@@ -15,9 +15,12 @@ worker_class = "sync"
 preload_app = True
 timeout = 30
 graceful_timeout = 20
-# Recycle workers now and then, so a slow leak can never grow for long.
-max_requests = 10000
-max_requests_jitter = 1000
+# Recycle workers now and then, so a slow leak can never grow for long. Not
+# often: a new worker compiles its templates and opens its connections
+# again, which shows as slow requests, and at a thousand requests a second
+# 10,000 came round every few seconds.
+max_requests = 100000
+max_requests_jitter = 10000
 # Request size limits, in front of Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
 limit_request_line = 4094
 limit_request_fields = 100
