@@ -387,7 +387,7 @@ class ChainRole(Translatable):
         verbose_name=_("chain link"),
     )
     position = models.CharField(
-        _("position"), max_length=10, choices=Position.choices, blank=True
+        _("place in the chain"), max_length=10, choices=Position.choices, blank=True
     )
     actor = models.CharField(_("who"), max_length=200)
     action = models.TextField(_("what they did"))

@@ -590,7 +590,7 @@ class Answer(models.Model):
         related_name="answers",
         verbose_name=_("question"),
     )
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("question number"))
     choices = models.ManyToManyField(
         Choice, related_name="answers", blank=True, verbose_name=_("options chosen")
     )

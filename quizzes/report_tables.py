@@ -264,7 +264,7 @@ def _cues(report, numbered):
         [
             Column(gettext("question")),
             Column(gettext("part of the message")),
-            Column(gettext("is")),
+            Column(gettext("red flag or decoy")),
             Column(gettext("missed"), PERCENT),
             Column(gettext("flagged by mistake"), PERCENT),
         ],
@@ -306,7 +306,7 @@ def _verdicts(report, numbered):
         gettext("Scam or legit: how often learners said “scam”"),
         [
             Column(gettext("question")),
-            Column(gettext("it is")),
+            Column(gettext("actually")),
             Column(gettext("answers"), COUNT),
             Column(gettext("hit rate"), PERCENT),
             Column(gettext("false-alarm rate"), PERCENT),
