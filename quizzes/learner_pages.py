@@ -26,14 +26,14 @@ waiting to be shown.
 import hashlib
 import logging
 import secrets
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db.models.signals import post_save
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
-from django.utils.translation import get_language_from_path, override
+from django.utils.translation import get_language_from_path
 
 from awareness.page_cache import GENERATION_KEY, generation, seconds_to_keep
 from awareness.throttle import pseudonym
@@ -137,6 +137,8 @@ def _page_key(request, who, language):
 
 
 def _is_storable(request, response):
+    if not getattr(response, "is_learner_page", False):
+        return False
     if response.status_code != 200 or response.streaming:
         return False
     # A token made from a secret the browser does not have yet is good for
@@ -154,19 +156,14 @@ def _is_storable(request, response):
 
 def cache_learner_page(view):
     """Let the `learner_pages` middleware keep this view's page for the learner."""
-    view.caches_learner_page = True
-    return view
 
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.is_learner_page = True
+        return response
 
-def _caches_learner_page(request, language):
-    # The URL patterns are prefixed with the language, which the locale
-    # middleware below this one has not activated yet.
-    with override(language):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return False
-    return getattr(match.func, "caches_learner_page", False)
+    return wrapped
 
 
 def learner_pages(get_response):
@@ -174,8 +171,11 @@ def learner_pages(get_response):
 
     It sits right below sessions, authentication and messages, which say
     who the learner is and whether a message waits; a hit skips locale,
-    CSRF and everything below. Only the pages of views marked with
-    `cache_learner_page` are looked up, so the others cost no round trip.
+    CSRF and everything below. Any page a learner asks for is looked up,
+    since the address does not say whose view it is; the pages that are
+    never kept cost a wasted round trip to the cache. Resolving the address
+    first to skip them cost every kept page more (0.05–0.15 ms) than the
+    round trip saves the others (about 0.2 ms on pages of 5 ms and more).
     """
 
     def middleware(request):
@@ -186,9 +186,7 @@ def learner_pages(get_response):
         ):
             return get_response(request)
         language = get_language_from_path(request.path_info)
-        if not language or not _caches_learner_page(request, language):
-            return get_response(request)
-        who = owner(request)
+        who = owner(request) if language else ""
         # A waiting message is shown once, by a page rendered for it.
         if not who or len(get_messages(request)):
             return get_response(request)

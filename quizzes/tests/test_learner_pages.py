@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -141,23 +140,3 @@ def test_a_new_csrf_secret_gets_a_page_with_a_token_that_works(quiz):
     )
     assert response.status_code == 302
     assert attempt.answers.get(position=1).is_answered
-
-
-def test_only_the_pages_that_are_kept_are_looked_up(client, quiz, monkeypatch):
-    attempt = start(client, quiz)
-    looked_up = []
-    cache = caches["default"]
-    get_many = cache.get_many
-
-    def spy(keys, *args, **kwargs):
-        looked_up.extend(key for key in keys if key.startswith("learner-page"))
-        return get_many(keys, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "get_many", spy)
-    client.get("/en/")
-    client.get("/zh-hans/quizzes/")
-    client.get("/en/no-such-page/")
-    assert looked_up == []
-    client.get(question_url(attempt))
-    client.get(f"/zh-hans/attempts/{attempt.public_id}/1/")
-    assert len(looked_up) == 2
