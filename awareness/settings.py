@@ -146,8 +146,9 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "awareness"),
         }
     }
-    # Sessions are read from Redis and survive its restart in the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions are read from Redis and survive its restart in the database:
+    # Django's cached_db, which the learner page cache can read ahead.
+    SESSION_ENGINE = "awareness.sessions"
 else:
     # One process's memory: right for development and a single server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,16 +1,34 @@
 import re
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from awareness.tests.factories import make_case_study
+from quizzes import learner_pages
+from quizzes.learner_pages import LEARNER_SESSION_KEY
 from quizzes.models import Attempt
 
 from .factories import make_question, make_quiz
 from .test_views import answer, start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+DATABASE_SESSIONS = "django.contrib.sessions.backends.db"
+
+
+@pytest.fixture(
+    autouse=True,
+    params=[DATABASE_SESSIONS, "awareness.sessions"],
+    ids=["database sessions", "cached sessions read ahead"],
+)
+def session_engine(request, settings):
+    """Every test runs with the sessions of a single server (the database)
+    and with those of several (the cache, read ahead with the page)."""
+    settings.SESSION_ENGINE = request.param
+    learner_pages._owner_of_session.clear()
+    return request.param
 
 
 @pytest.fixture
@@ -35,18 +53,60 @@ def stored(client, url):
 
 
 def test_a_learners_second_view_comes_from_their_own_cache(
-    client, quiz, django_assert_num_queries
+    client, quiz, django_assert_num_queries, session_engine, monkeypatch
 ):
     attempt = start(client, quiz)
     first = stored(client, question_url(attempt))
-    # Only the session, which the tests keep in the database.
-    with django_assert_num_queries(1):
+    trips = count_round_trips(monkeypatch)
+    # Only the session, when it is kept in the database.
+    queries = 1 if session_engine == DATABASE_SESSIONS else 0
+    with django_assert_num_queries(queries):
         second = client.get(question_url(attempt))
+    # The page (and the session, when it is cached) in one round trip.
+    assert len(trips) == 1
     assert second.content == first.content
     assertContains(second, "Who calls from +?")
     stored(client, "/en/progress/")
-    with django_assert_num_queries(1):
+    trips.clear()
+    with django_assert_num_queries(queries):
         assertContains(client.get("/en/progress/"), quiz.title)
+    assert len(trips) == 1
+
+
+def count_round_trips(monkeypatch):
+    """Return a list that gets the keys of each read from the cache."""
+    trips = []
+    cache = caches["default"]
+    reading = []
+    for name in ("get", "get_many"):
+        read = getattr(cache, name)
+
+        def spy(keys, *args, read=read, **kwargs):
+            # The local memory cache's get_many() calls get() for each key:
+            # on a real server that is still one round trip.
+            if not reading:
+                trips.append(keys)
+            reading.append(keys)
+            try:
+                return read(keys, *args, **kwargs)
+            finally:
+                reading.pop()
+
+        monkeypatch.setattr(cache, name, spy)
+    return trips
+
+
+def test_a_session_that_changed_hands_never_gets_the_old_learners_page(client, quiz):
+    attempt = start(client, quiz)
+    stored(client, question_url(attempt))
+    someone = Client()
+    start(someone, quiz)
+    # The same session now holds someone else's progress: a guess made
+    # from the session's last page must not serve it.
+    session = client.session
+    session[LEARNER_SESSION_KEY] = someone.session[LEARNER_SESSION_KEY]
+    session.save()
+    assert client.get(question_url(attempt)).status_code == 404
 
 
 def test_answering_shows_the_feedback_and_not_the_stored_question(client, quiz):
