@@ -316,6 +316,29 @@ def floor_template(floor, connections):
     return wrk(floor.url + "/template", connections)
 
 
+def scripted(server, floor, connections, lines, cookies):
+    """Send each line once (bench/requests.lua: a path to GET, or a path and
+    a form to POST) with these cookies; return the floor's template view
+    measured just before, and wrk's numbers."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
+        file.write("\n".join(lines) + "\n")
+    try:
+        base = floor_template(floor, connections)["rps"]
+        result = wrk(
+            server.url + "/",
+            connections,
+            headers=[
+                f"Cookie: {cookies}",
+                "Content-Type: application/x-www-form-urlencoded",
+            ],
+            script=Path(__file__).with_name("requests.lua"),
+            script_args=[file.name, str(min(connections, 2))],
+        )
+    finally:
+        os.unlink(file.name)
+    return base, result
+
+
 def answering(site, floor, reference, connections):
     """Measure answering: real POSTs with CSRF, each a new question."""
     from quizzes.models import Answer
@@ -334,22 +357,8 @@ def answering(site, floor, reference, connections):
         learner.cookie_header(),
         dict(urllib.parse.parse_qsl(counted_body)),
     )
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
-        file.write("\n".join(lines) + "\n")
     before = Answer.objects.filter(answered_at__isnull=False).count()
-    threads = min(connections, 2)
-    base = floor_template(floor, connections)["rps"]
-    result = wrk(
-        site.url + "/",
-        connections,
-        headers=[
-            f"Cookie: {learner.cookie_header()}",
-            "Content-Type: application/x-www-form-urlencoded",
-        ],
-        script=Path(__file__).with_name("requests.lua"),
-        script_args=[file.name, str(threads)],
-    )
-    os.unlink(file.name)
+    base, result = scripted(site, floor, connections, lines, learner.cookie_header())
     recorded = Answer.objects.filter(answered_at__isnull=False).count() - before - 1
     answer_row = row(
         "Answering a question (POST)", connections, result, queries, base, WRITE_TARGET
@@ -397,21 +406,10 @@ def reference_rows(reference, floor, connections, learner, public_ids, token):
             2,
         ),
     ]:
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
-            file.write("\n".join(lines) + "\n")
         before = Answer.objects.filter(answered_at__isnull=False).count()
-        base = floor_template(floor, connections)["rps"]
-        result = wrk(
-            reference.url + "/",
-            connections,
-            headers=[
-                f"Cookie: {learner.cookie_header()}",
-                "Content-Type: application/x-www-form-urlencoded",
-            ],
-            script=Path(__file__).with_name("requests.lua"),
-            script_args=[file.name, str(threads)],
+        base, result = scripted(
+            reference, floor, connections, lines, learner.cookie_header()
         )
-        os.unlink(file.name)
         rows.append(row(f"{name} (no target)", connections, result, queries, base))
         if queries:
             recorded = Answer.objects.filter(answered_at__isnull=False).count() - before
@@ -444,17 +442,7 @@ def first_views(site, floor, connections, learner, public_ids):
         client.cookies[name] = value
     with CaptureQueriesContext(connection) as queries:
         client.get(paths.pop())
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as file:
-        file.write("\n".join(paths) + "\n")
-    base = floor_template(floor, connections)["rps"]
-    result = wrk(
-        site.url + "/",
-        connections,
-        headers=[f"Cookie: {learner.cookie_header()}"],
-        script=Path(__file__).with_name("requests.lua"),
-        script_args=[file.name, str(min(connections, 2))],
-    )
-    os.unlink(file.name)
+    base, result = scripted(site, floor, connections, paths, learner.cookie_header())
     first = min(result["requests"], len(paths))
     views_row = row(
         "A question, first view after answering (learner; no target)",
