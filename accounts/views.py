@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from awareness.throttle import rate_limit
 from quizzes import personal_data
-from quizzes.models import Attempt, Reading, ReviewItem
-from quizzes.views import learner_key
+from quizzes.models import Attempt, Reading, ReviewItem, learner_key
 
 from .forms import AccountDetailsForm, DeleteAccountForm, SignupForm
 

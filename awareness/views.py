@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from quizzes.models import Quiz, Reading
-from quizzes.views import learner_key
+from quizzes.models import Quiz, Reading, learner_key
 
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
 from .page_cache import cache_public_page

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from awareness.urls import urlpatterns as site_urlpatterns
-from quizzes.learner_pages import LEARNER_SESSION_KEY
+from quizzes.models import LEARNER_SESSION_KEY
 
 FIND = """
     SELECT answer.id

@@ -38,12 +38,9 @@ from django.utils.translation import get_language_from_path
 from awareness.page_cache import GENERATION_KEY, generation, seconds_to_keep
 from awareness.throttle import pseudonym
 
-from .models import Reading
+from .models import LEARNER_SESSION_KEY, Reading
 
 logger = logging.getLogger(__name__)
-
-# Where an anonymous learner's token is kept in their session.
-LEARNER_SESSION_KEY = "learner"
 
 
 def owner(request):

@@ -406,6 +406,20 @@ class Choice(Translatable):
             )
 
 
+# Who a learner is: a signed-in user, or else the anonymous token kept in
+# their session under this key. Everything that asks "whose rows are these"
+# starts from `learner_key()` and `LearnerQuerySet.for_learner()`.
+LEARNER_SESSION_KEY = "learner"
+
+
+def learner_key(request, *, create=False):
+    """Return the session's anonymous learner token, making one if asked."""
+    key = request.session.get(LEARNER_SESSION_KEY, "")
+    if not key and create:
+        key = request.session[LEARNER_SESSION_KEY] = secrets.token_urlsafe(24)
+    return key
+
+
 class LearnerQuerySet(models.QuerySet):
     def for_learner(self, user, learner_key):
         """Return the rows of a signed-in user or of an anonymous session."""

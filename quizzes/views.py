@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import (
@@ -20,9 +18,18 @@ from awareness.page_cache import cache_public_page
 from awareness.throttle import rate_limit
 
 from .forms import AnswerForm
-from .learner_pages import LEARNER_SESSION_KEY, cache_learner_page
+from .learner_pages import cache_learner_page
 from .mastery import topic_mastery
-from .models import Answer, Attempt, Choice, Question, Quiz, Reading, ReviewItem
+from .models import (
+    Answer,
+    Attempt,
+    Choice,
+    Question,
+    Quiz,
+    Reading,
+    ReviewItem,
+    learner_key,
+)
 from .signal_detection import discernment
 
 # The pages a question links to after it is answered.
@@ -32,14 +39,6 @@ TEACHING = (
     "question__guide",
     "question__chain_link",
 )
-
-
-def learner_key(request, *, create=False):
-    """Return the session's anonymous learner token, making one if asked."""
-    key = request.session.get(LEARNER_SESSION_KEY, "")
-    if not key and create:
-        key = request.session[LEARNER_SESSION_KEY] = secrets.token_urlsafe(24)
-    return key
 
 
 def keep_progress(request):

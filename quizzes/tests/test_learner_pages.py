@@ -7,8 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from awareness.tests.factories import make_case_study
 from quizzes import learner_pages
-from quizzes.learner_pages import LEARNER_SESSION_KEY
-from quizzes.models import Attempt
+from quizzes.models import LEARNER_SESSION_KEY, Attempt
 
 from .factories import make_question, make_quiz
 from .test_views import answer, start
