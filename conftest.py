@@ -44,24 +44,19 @@ def fast_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    # Each test gets an empty cache of its own, so that no cached page or
-    # rate-limit counter leaks from one test into the next.
+    # Each test gets empty caches of its own, so that no cached page or
+    # rate-limit counter leaks from one test into the next. The page cache
+    # stays on, as on the site.
     settings.CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": uuid.uuid4().hex,
         }
+        for alias in ("default", "pages")
     }
-    # Tests drive the site faster than any person, and most check a page's
-    # own queries; the page cache and the rate limits have tests of their
-    # own that switch them on (the `page_cache` and `rate_limits` fixtures).
-    settings.PAGE_CACHE_SECONDS = 0
+    # Tests drive the site faster than any person; the rate limits have
+    # tests of their own that switch them on (the `rate_limits` fixture).
     settings.RATE_LIMITS = {}
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ SAFE_FIELDS = (
     "status_code",
     "duration_ms",
     "database",
+    "caches",
 )
 
 

@@ -1,10 +1,11 @@
 import os
 import secrets
 import sys
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,26 +67,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that HTTPS redirects and HSTS apply to every response.
     "django.middleware.security.SecurityMiddleware",
-    "awareness.middleware.head_without_body",
-    "awareness.middleware.security_headers",
-    # Static files are answered before anything below runs.
+    # Ours: headers Django has no setting for, and HEAD without a body; on
+    # the outside, so that static files and error pages get them too.
+    "awareness.middleware.finish_response",
+    # Static files are answered here, before sessions or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "awareness.middleware.ContentSecurityPolicyMiddleware",
-    # A cached public page is served from here, before anything below runs.
-    "awareness.page_cache.public_pages",
+    # The same policy for every response: no inline code, so no nonce.
+    "csp.middleware.CSPMiddleware",
+    # Sees the final body and ETag of every page, cached or not, so that a
+    # reload of an unchanged page is a 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A learner's own cached page is served from here: it needs to know who
-    # they are and whether a message waits, and nothing below.
-    "quizzes.learner_pages.learner_pages",
-    "quizzes.learner_pages.retire_after_changes",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "awareness.page_cache.invalidate_after_admin_changes",
+    # Ours: needs the user (authentication) and answers before any view.
     "awareness.throttle.LockoutMiddleware",
 ]
 
@@ -103,7 +103,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
             ],
         },
     },
@@ -121,41 +120,98 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
-    os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1") == "1"
-):
-    # PostgreSQL plans a statement each time it receives it as text, which
-    # for the site's joins takes longer than running them. Bound on the
-    # server, a statement that a connection has run 5 times is prepared and
-    # planned once. Turn off (0) behind a pooler in transaction mode that
-    # does not keep prepared statements, such as PgBouncer before 1.21.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that is down or hung costs a request seconds, not forever:
+    # connecting gives up after this, and so does any one statement.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
+        connect_timeout=int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")),
+        options="-c statement_timeout="
+        + os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", "30000"),
     )
+    if os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "1") == "1":
+        # PostgreSQL plans a statement each time it receives it as text,
+        # which for the site's joins takes longer than running them. Bound
+        # on the server, a statement that a connection has run 5 times is
+        # prepared and planned once. Turn off (0) behind a pooler in
+        # transaction mode that does not keep prepared statements, such as
+        # PgBouncer before 1.21.
+        DATABASES["default"]["OPTIONS"].update(
+            server_side_binding=True, prepare_threshold=5
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: with REDIS_URL, app servers keep no state of their own,
-# so any number of them can serve the same learner.
+# Caches. "default" holds the rate-limit and sign-in lockout counters,
+# "pages" the public pages (awareness/page_cache.py) and nothing else, since
+# publishing empties it whole. Both are shared by every worker: a cache per
+# process would count sign-in failures per process, and keep old pages in
+# some processes after an edit. With REDIS_URL they live in Redis, pages in
+# the next database number unless DJANGO_PAGES_REDIS_URL says where; the
+# site empties that database whole, so give it to the site alone. Without,
+# in files under var/cache/ (DJANGO_CACHE_DIR), shared by the workers of
+# one machine.
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "awareness")
+# A Redis that hangs costs each cache call this long at most (redis-py waits
+# forever by default); one that is down, nothing: django-redis then answers
+# as a miss, so pages are rendered and limits fail open.
+REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25"))
+
+
+def _next_database(url):
+    parts = urllib.parse.urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{number + 1}"))
+
+
+def _redis_cache(url):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+
+
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", VAR_DIR / "cache"))
+
+
+def _file_cache(name):
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": CACHE_DIR / name,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        # Culling drops entries at random; counters must not be among them.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+
+
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "awareness.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "awareness"),
-        }
+        "default": _redis_cache(REDIS_URL),
+        "pages": _redis_cache(
+            os.environ.get("DJANGO_PAGES_REDIS_URL") or _next_database(REDIS_URL)
+        ),
     }
-    # Sessions are read from Redis and survive its restart in the database:
-    # Django's cached_db, which the learner page cache can read ahead.
-    SESSION_ENGINE = "awareness.sessions"
 else:
-    # One process's memory: right for development and a single server.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    CACHES = {"default": _file_cache("default"), "pages": _file_cache("pages")}
+# /healthz reports a cache that does not answer; a log line with a traceback
+# for each cache call would bury everything else during an outage.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
-# Public pages stay cached this long at most; staff edits clear them at once.
+# Public pages stay cached this long at most; staff edits clear them at once,
+# and an item scheduled for later appears within this time of being due.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+
+# Sessions live in the database, never in a cache: one that went missing
+# or came back stale after a Redis outage would sign people in or out. The
+# session table records whose account a session belongs to, so that
+# deleting an account deletes its sessions on every device.
+SESSION_ENGINE = "accounts.session_store"
 
 # Authentication
 
@@ -242,6 +298,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# awareness.middleware.finish_response sends X-Frame-Options, on more
+# responses than Django's middleware (static files, the 500 page), so the
+# check that asks for that middleware does not apply.
+SILENCED_SYSTEM_CHECKS = ["security.W002"]
 
 # Privacy: an anonymous learner's progress, and the session holding its
 # token, last this many days after their last quiz activity. Run
@@ -261,13 +321,13 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 
-# Content-Security-Policy: nothing from other hosts, no inline code except
-# what carries this response's nonce.
+# Content-Security-Policy: nothing from other hosts and no inline code, so
+# the policy is the same for every response, cached pages included.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, NONCE],
+        "script-src": [SELF],
+        "style-src": [SELF],
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],

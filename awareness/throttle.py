@@ -2,8 +2,9 @@
 
 Each limit is a fixed window: at most `count` events per `seconds` for one
 client. With REDIS_URL every app server shares the counters, and Redis's
-INCR makes each count exact; with the local-memory cache each process
-counts on its own, which suits development and a single server.
+INCR makes each count exact; without, the workers of one server share them
+in files (settings.CACHES), where two failures at the same instant may
+count as one.
 
 Counter keys hold digests, never an address or a username, so the cache
 keeps no personal data either. If the cache is down, limits fail open: a
@@ -89,6 +90,9 @@ def hit(scope, ident, *, lock=False):
             # The window ended between add() and incr(): start the next one.
             cache.add(key, 1, timeout=seconds)
             count = 1
+        if count is None:
+            # Redis did not answer, and django-redis said so with None.
+            return 0
         if lock and count >= limit:
             cache.set(_lock_key(scope, ident), time.time() + seconds, seconds)
     except Exception:
@@ -105,7 +109,8 @@ def over(scope, ident):
     key, limit, _seconds, left = window
     try:
         locked_until = cache.get(_lock_key(scope, ident))
-        count = cache.get(key, 0)
+        # None, not 0, when Redis does not answer.
+        count = cache.get(key) or 0
     except Exception:
         logger.exception("rate limit unavailable", extra={"scope": scope})
         return 0

@@ -1,6 +1,8 @@
 import logging
+import secrets
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
@@ -172,7 +174,6 @@ def privacy(request):
         {
             "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
             "session_weeks": settings.SESSION_COOKIE_AGE // (7 * 24 * 60 * 60),
-            "page_cache_minutes": max(1, settings.PAGE_CACHE_SECONDS // 60),
         },
     )
 
@@ -252,7 +253,13 @@ def manifest(request):
 @require_safe
 @never_cache
 def healthz(request):
-    """Tell a load balancer whether this app server can reach its database."""
+    """Tell a load balancer whether this app server can serve.
+
+    Without its database it cannot (503). Without a cache it still can,
+    more slowly and with rate limits open, so that is reported in the body
+    for monitoring, with a 200: taking every server out of the pool because
+    Redis is down would turn a slow site into none.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -262,4 +269,26 @@ def healthz(request):
         return HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
+    failing = [alias for alias in settings.CACHES if not _cache_answers(alias)]
+    if failing:
+        logger.warning(
+            "cache unavailable", extra={"event": "degraded", "caches": failing}
+        )
+        return HttpResponse(
+            f"degraded: cache unavailable ({', '.join(failing)})\n",
+            content_type="text/plain",
+        )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _cache_answers(alias):
+    # django-redis answers a miss when Redis is down, so only a value read
+    # back tells that the cache works.
+    cache, key = caches[alias], f"healthz:{secrets.token_hex(8)}"
+    try:
+        cache.set(key, 1, timeout=10)
+        found = cache.get(key)
+        cache.delete(key)
+    except Exception:
+        return False
+    return found == 1

@@ -187,6 +187,8 @@ class Question(Translatable):
         _("is a scam"), null=True, blank=True, help_text=_("For scam-or-legit items.")
     )
     explanation = models.TextField(_("explanation"), help_text=_("Markdown."))
+    # The pages a question may link to, after it is answered, to learn more.
+    TEACHING_PAGES = ("case_study", "tip", "guide", "chain_link")
     case_study = models.ForeignKey(
         CaseStudy,
         on_delete=models.SET_NULL,
@@ -287,8 +289,22 @@ class Question(Translatable):
         """Return the pages that teach this question, for "learn more" links."""
         return [
             page
-            for page in (self.case_study, self.tip, self.guide, self.chain_link)
+            for page in (getattr(self, name) for name in self.TEACHING_PAGES)
             if page is not None
+        ]
+
+    @classmethod
+    def teaching_pages_texts(cls, prefix=""):
+        """Return the long texts of the pages that teach a question, to defer.
+
+        Feedback links to those pages by title alone, so it need not read
+        their bodies, in every language.
+        """
+        return [
+            f"{prefix}{name}__{field.name}"
+            for name in cls.TEACHING_PAGES
+            for field in cls._meta.get_field(name).related_model._meta.concrete_fields
+            if isinstance(field, models.TextField)
         ]
 
     @property

@@ -1,8 +1,11 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import (
     Count,
     Exists,
+    Max,
     OuterRef,
     Prefetch,
     Subquery,
@@ -12,13 +15,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import condition, require_POST, require_safe
 
 from awareness.page_cache import cache_public_page
 from awareness.throttle import rate_limit
 
 from .forms import AnswerForm
-from .learner_pages import cache_learner_page
 from .mastery import topic_mastery
 from .models import (
     Answer,
@@ -32,13 +34,9 @@ from .models import (
 )
 from .signal_detection import discernment
 
-# The pages a question links to after it is answered.
-TEACHING = (
-    "question__case_study",
-    "question__tip",
-    "question__guide",
-    "question__chain_link",
-)
+# What feedback reads of the pages a question links to: titles, not texts.
+TEACHING = tuple(f"question__{name}" for name in Question.TEACHING_PAGES)
+TEACHING_TEXTS = Question.teaching_pages_texts(prefix="question__")
 
 
 def keep_progress(request):
@@ -61,6 +59,27 @@ def get_attempt(request, public_id):
     return get_object_or_404(
         learner_attempts(request).select_related("quiz"), public_id=public_id
     )
+
+
+def learner_etag(request, *state):
+    """Return the ETag of a learner's own page in this state, or None.
+
+    A reload or a visit with the back button sends it again, and gets a 304
+    without the page being made again while nothing in it changed: not the
+    learner's rows (`state`), not who is asking, not the CSRF cookie that
+    the page's forms were made for. A page with a message waiting is made
+    again, to show the message.
+    """
+    if len(messages.get_messages(request)):
+        return None
+    who = request.user.pk if request.user.is_authenticated else learner_key(request)
+    parts = (
+        str(who),
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        request.get_full_path(),
+        *map(str, state),
+    )
+    return f'"{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:32]}"'
 
 
 @require_safe
@@ -115,7 +134,18 @@ def current_position(attempt):
     )
 
 
+def result_etag(request, public_id):
+    finished = (
+        Attempt.objects.filter(public_id=public_id, completed_at__isnull=False)
+        .values_list("completed_at", flat=True)
+        .first()
+    )
+    # Whose result it is, the view checks; the ETag says who asks.
+    return finished and learner_etag(request, public_id, finished)
+
+
 @require_safe
+@condition(etag_func=result_etag)
 def attempt_detail(request, public_id):
     if request.user.has_perm("quizzes.view_learner_progress"):
         # Staff with this permission may read any result, never change it.
@@ -129,8 +159,12 @@ def attempt_detail(request, public_id):
         if position is not None:
             return redirect(question_url(attempt, position))
         return render(request, "quizzes/attempt_finish.html", {"attempt": attempt})
-    answers = attempt.answers.select_related(*TEACHING).prefetch_related(
-        Prefetch("question__choices", queryset=Choice.objects.all()), "choices"
+    answers = (
+        attempt.answers.select_related(*TEACHING)
+        .defer(*TEACHING_TEXTS)
+        .prefetch_related(
+            Prefetch("question__choices", queryset=Choice.objects.all()), "choices"
+        )
     )
     answers = list(answers)
     if request.GET.get("show") == "mistakes":
@@ -187,10 +221,23 @@ def find_answer(request, public_id, position):
     return answer
 
 
-@require_safe
-@cache_learner_page
-def question(request, public_id, position):
+def question_etag(request, public_id, position):
     answer = find_answer(request, public_id, position)
+    if answer is None:
+        return None
+    # The view shows this same answer: it need not be read twice.
+    request.found_answer = answer
+    return learner_etag(
+        request, answer.answered_at, answer.attempt.completed_at, answer.waiting
+    )
+
+
+@require_safe
+@condition(etag_func=question_etag)
+def question(request, public_id, position):
+    answer = getattr(request, "found_answer", None) or find_answer(
+        request, public_id, position
+    )
     if answer is None:
         raise Http404("No such question in this attempt.")
     attempt = answer.attempt
@@ -199,17 +246,22 @@ def question(request, public_id, position):
     return render_question(request, attempt, answer)
 
 
-def render_question(request, attempt, answer, form=None, status=200):
+def render_question(request, attempt, answer, form=None, status=200, chosen=None):
     show_feedback = answer.is_answered and attempt.gives_immediate_feedback
     if show_feedback:
         # The pages that teach the question are linked from the feedback
-        # alone, so only an answered question reads them.
-        answer.question = Question.objects.select_related(
-            *(name.removeprefix("question__") for name in TEACHING)
-        ).get(pk=answer.question_id)
-    prefetch_related_objects(
-        [answer], "question__choices", *(["choices"] if answer.is_answered else [])
-    )
+        # alone, so only an answered question reads them, and only their
+        # titles.
+        answer.question = (
+            Question.objects.select_related(*Question.TEACHING_PAGES)
+            .defer(*Question.teaching_pages_texts())
+            .get(pk=answer.question_id)
+        )
+    if chosen is None and answer.is_answered:
+        prefetch_related_objects([answer], "question__choices", "choices")
+        chosen = set(answer.choices.all())
+    else:
+        prefetch_related_objects([answer], "question__choices")
     choices = attempt.shuffled_choices(answer.question)
     if form is None and not answer.is_answered:
         form = AnswerForm(answer.question, choices)
@@ -222,7 +274,7 @@ def render_question(request, attempt, answer, form=None, status=200):
             "answer": answer,
             "question": answer.question,
             "choices": choices,
-            "chosen": set(answer.choices.all()) if answer.is_answered else set(),
+            "chosen": chosen or set(),
             "form": form,
             "total": total,
             "is_last": answer.position == total,
@@ -263,12 +315,19 @@ def answer_question(request, public_id, position):
     form = AnswerForm(answer.question, choices, data=request.POST)
     if not form.is_valid():
         return render_question(request, attempt, answer, form=form, status=400)
-    if not answer.record(form.selected_choices()):
+    selected = form.selected_choices()
+    recorded = answer.record(selected)
+    if not recorded:
         messages.info(
             request,
             _("You had already answered this question; your first answer counts."),
         )
     if attempt.gives_immediate_feedback:
+        if recorded and request.headers.get("X-Requested-With") == "fetch":
+            # quiz.js shows the feedback in place: the page itself saves the
+            # round trip of a redirect. Without JavaScript, the redirect
+            # keeps a reload from posting the answer again.
+            return render_question(request, attempt, answer, chosen=set(selected))
         return redirect(question_url(attempt, position, "feedback"))
     # Answered in order, so the next question is the next position.
     if position >= answer.total:
@@ -291,8 +350,21 @@ def attempt_finish(request, public_id):
 MASTERY_ANSWERS = 200
 
 
+def progress_etag(request):
+    attempts = learner_attempts(request).aggregate(
+        count=Count("pk", distinct=True),
+        started=Max("started_at"),
+        finished=Max("completed_at"),
+        answered=Max("answers__answered_at"),
+    )
+    readings = Reading.objects.for_learner(
+        request.user, learner_key(request)
+    ).aggregate(count=Count("pk"), read=Max("read_at"))
+    return learner_etag(request, *attempts.values(), *readings.values())
+
+
 @require_safe
-@cache_learner_page
+@condition(etag_func=progress_etag)
 def progress(request):
     attempts = list(learner_attempts(request).select_related("quiz"))
     quizzes = {}

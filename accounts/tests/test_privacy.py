@@ -314,3 +314,33 @@ def test_data_pages_take_the_same_queries_however_much_progress(
         read(client, make_case_study())
     with django_assert_num_queries(queries):
         assert client.get(reverse(f"accounts:{name}")).status_code == 200
+
+
+def test_deleting_an_account_signs_it_out_on_every_device(client, member):
+    # Security review, failure 19: the second device's session row kept the
+    # deleted user's id.
+    from accounts.models import Session
+
+    phone = Client()
+    phone.post(reverse("accounts:login"), {"username": "learner", "password": PASSWORD})
+    assert "Sign out" in phone.get(reverse("quizzes:progress")).content.decode()
+    assert Session.objects.filter(account=member).count() == 2
+    client.post(reverse("accounts:delete"), {"password": PASSWORD})
+    assert not Session.objects.filter(account_id=member.pk).exists()
+    assert not any(
+        session.get_decoded().get("_auth_user_id") == str(member.pk)
+        for session in Session.objects.all()
+    )
+    assert "Sign out" not in phone.get(reverse("quizzes:progress")).content.decode()
+
+
+def test_a_session_notes_whose_account_it_is_and_nothing_when_anonymous(
+    client, member, quiz
+):
+    from accounts.models import Session
+
+    anonymous = Client()
+    take(anonymous, quiz, finish=False)
+    key = anonymous.cookies["sessionid"].value
+    assert Session.objects.get(session_key=key).account is None
+    assert Session.objects.get(session_key=client.session.session_key).account == member

@@ -49,3 +49,15 @@ def test_head_requests_get_the_headers_without_a_body(settings):
     empty, head_headers = call("HEAD")
     assert body and empty == b""
     assert head_headers["Content-Length"] == headers["Content-Length"] == str(len(body))
+
+
+def test_health_check_reports_a_cache_that_does_not_answer(client, settings):
+    # Pages still render without the cache: the server stays in the pool,
+    # and monitoring reads that it is degraded.
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"degraded: cache unavailable (pages)\n"

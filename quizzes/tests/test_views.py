@@ -330,9 +330,80 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
         "question": 3,
         "answer": 9,
         "feedback": 5,
-        "result": 5,
-        "progress": 4,
+        # One query more than the page needs, for the ETag that lets a
+        # reload of the same page be a 304 (see below).
+        "result": 6,
+        "progress": 6,
     }
+
+
+def _revisit(client, url):
+    """GET url, then again as a browser that kept the page would."""
+    first = client.get(url)
+    assert first.status_code == 200 and first.has_header("ETag")
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    return first, again
+
+
+def test_reloading_an_unchanged_learner_page_is_a_304(client, quiz):
+    attempt = start(client, quiz)
+    question = f"/en/attempts/{attempt.public_id}/1/"
+    for url in (question, "/en/progress/"):
+        first, again = _revisit(client, url)
+        assert again.status_code == 304, url
+        assert again.content == b""
+        assert "no-cache" in first["Cache-Control"]
+        assert "private" in first["Cache-Control"]
+    # Answering changes both pages: the old copy is not confirmed.
+    etags = [client.get(url)["ETag"] for url in (question, "/en/progress/")]
+    answer(client, attempt, 1, "Right")
+    for url, etag in zip((question, "/en/progress/"), etags, strict=True):
+        response = client.get(url, headers={"If-None-Match": etag})
+        assert response.status_code == 200, url
+        assert response["ETag"] != etag
+    for position in range(2, 5):
+        answer(client, attempt, position, "Wrong", "Greeting", "Scam", " today.")
+    client.post(f"/en/attempts/{attempt.public_id}/finish/")
+    _first, again = _revisit(client, f"/en/attempts/{attempt.public_id}/")
+    assert again.status_code == 304
+
+
+def test_a_learner_page_copy_is_never_confirmed_for_someone_else(client, quiz):
+    attempt = start(client, quiz)
+    url = f"/en/attempts/{attempt.public_id}/1/"
+    etag = client.get(url)["ETag"]
+    stranger = Client()
+    start(stranger, quiz)
+    assert stranger.get(url, headers={"If-None-Match": etag}).status_code == 404
+    progress = client.get("/en/progress/")["ETag"]
+    response = stranger.get("/en/progress/", headers={"If-None-Match": progress})
+    assert response.status_code == 200
+
+
+def test_a_waiting_message_is_shown_not_confirmed(client, quiz):
+    attempt = start(client, quiz)
+    url = f"/en/attempts/{attempt.public_id}/1/"
+    answer(client, attempt, 1, "Right")
+    etag = client.get(url)["ETag"]
+    # Answering again leaves a message for the page it redirects to.
+    answer(client, attempt, 1, "Wrong")
+    response = client.get(url, headers={"If-None-Match": etag})
+    assertContains(response, "your first answer counts")
+
+
+def test_with_javascript_the_answer_comes_back_with_its_feedback(client, quiz):
+    attempt = start(client, quiz)
+    url = f"/en/attempts/{attempt.public_id}/1/"
+    data = {"choice": keys(client, attempt, 1, "Right")}
+    response = client.post(f"{url}answer/", data, headers={"X-Requested-With": "fetch"})
+    assertContains(response, 'id="feedback"')
+    assert attempt.answers.get(position=1).mark == 1
+    # The same page as the reload after a redirect would show.
+    reloaded = client.get(url)
+    assertContains(reloaded, 'id="feedback"')
+    # Answering again is refused as always, with a redirect and a message.
+    again = client.post(f"{url}answer/", data, headers={"X-Requested-With": "fetch"})
+    assert again.status_code == 302
 
 
 def test_progress_shows_best_latest_and_mastery(client, quiz):

@@ -74,10 +74,13 @@
       method: "POST",
       body: new FormData(form),
       credentials: "same-origin",
+      // Asks for the question with its feedback as the answer itself,
+      // rather than a redirect to it: one round trip instead of two.
+      headers: { "X-Requested-With": "fetch" },
     })
       .then(function (response) {
         // Sent on to anywhere but this question (a finished attempt, say):
-        // go there. A refused answer comes back unredirected, to be shown.
+        // go there. The feedback, or a refused answer, comes back as it is.
         var elsewhere = new URL(response.url).pathname !== window.location.pathname;
         if (response.redirected && elsewhere) {
           window.location.assign(response.url);
