@@ -123,10 +123,15 @@ class TranslatedAdmin(TranslationAdmin):
     )
     actions = ("mark_translations_current",)
 
-    @admin.action(description=_("Mark the translations as still matching the English"))
+    @admin.action(
+        description=_("Mark the translations as still matching the English"),
+        permissions=("change",),
+    )
     def mark_translations_current(self, request, queryset):
         for item in queryset:
             item.mark_translations_current()
+            # Also what tells the page cache that the pages changed.
+            self.log_change(request, item, [{"changed": {"fields": ["status"]}}])
         self.message_user(
             request,
             _("Translations that were out of date are now marked up to date."),

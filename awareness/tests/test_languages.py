@@ -380,3 +380,31 @@ def test_case_titles_follow_the_active_language(content):
         assert case_study.title == "电商“订单解密”"
     with translation.override("en"):
         assert case_study.title == "E-commerce “order decryption”"
+
+
+def test_confirming_translations_in_the_admin_is_logged_and_needs_change(
+    db, analyst, superuser_client
+):
+    # Security review, failure 7: analysts could run it, and it left no
+    # trace in the audit trail (nor told the page cache).
+    from django.contrib.admin.models import LogEntry
+    from django.test import Client
+    from django.urls import reverse
+
+    tip = translated_tip()
+    tip = PrecautionTip.objects.get(pk=tip.pk)
+    tip.title_en = "Change passwords often"
+    tip.save()
+    tip.refresh_from_db()
+    assert tip.zh_hans_status == TranslationStatus.STALE
+    action = {"action": "mark_translations_current", "_selected_action": [tip.pk]}
+    changelist = reverse("admin:awareness_precautiontip_changelist")
+    analyst_client = Client()
+    analyst_client.force_login(analyst)
+    analyst_client.post(changelist, action)
+    tip.refresh_from_db()
+    assert tip.zh_hans_status == TranslationStatus.STALE
+    superuser_client.post(changelist, action)
+    tip.refresh_from_db()
+    assert tip.zh_hans_status == TranslationStatus.CURRENT
+    assert LogEntry.objects.filter(object_id=str(tip.pk)).exists()
