@@ -8,6 +8,30 @@ from django.db.models.functions import TruncDay
 from .models import Answer, Attempt, Reading, ReviewItem
 
 
+def held(*, user, learner_key):
+    """Return how many rows of each kind the quizzes hold about one learner."""
+    return {
+        "attempts": Attempt.objects.for_learner(user, learner_key).count(),
+        "readings": Reading.objects.for_learner(user, learner_key).count(),
+        "review_items": ReviewItem.objects.for_learner(user, learner_key).count(),
+    }
+
+
+def claim(*, learner_key, user):
+    """Give an anonymous session's progress to the account it signed in to.
+
+    Return the number of rows moved of each kind.
+    """
+    with transaction.atomic():
+        return {
+            "attempts": Attempt.objects.claim(learner_key=learner_key, user=user),
+            "readings": Reading.objects.claim(learner_key=learner_key, user=user),
+            "review_items": ReviewItem.objects.claim(
+                learner_key=learner_key, user=user
+            ),
+        }
+
+
 def export(*, user, learner_key):
     """Return everything the quizzes hold about one learner, as plain data.
 
