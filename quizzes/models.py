@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -418,6 +419,47 @@ def learner_key(request, *, create=False):
     if not key and create:
         key = request.session[LEARNER_SESSION_KEY] = secrets.token_urlsafe(24)
     return key
+
+
+# How a learner is named wherever learners are told apart or counted
+# (statistics, the staff dashboard, rate limits): the account, else the
+# session's token. A row with neither was unlinked from its learner on
+# erasure, and nothing ties it to any other row, so it names a learner of
+# its own. The function and the expression spell the same names; keep them
+# together.
+USER_PREFIX, TOKEN_PREFIX, UNLINKED_PREFIX = "user:", "learner:", "unlinked:"
+
+
+def learner_identity(user_id, learner_key, pk=None):
+    """Return the name of the learner behind a row or a request, or None.
+
+    ``pk`` is the row's own, for a row unlinked from its learner; a request
+    with neither an account nor a token has no learner.
+    """
+    if user_id is not None:
+        return f"{USER_PREFIX}{user_id}"
+    if learner_key:
+        return f"{TOKEN_PREFIX}{learner_key}"
+    return None if pk is None else f"{UNLINKED_PREFIX}{pk}"
+
+
+def learner_identity_expression(prefix=""):
+    """Return learner_identity() as SQL, for the rows ``prefix`` leads to.
+
+    ``prefix`` is a lookup path ending in "__" ("attempt__" from answers).
+    """
+    return Case(
+        When(
+            **{f"{prefix}user__isnull": False},
+            then=Concat(Value(USER_PREFIX), Cast(f"{prefix}user", CharField())),
+        ),
+        When(
+            ~Q(**{f"{prefix}learner_key": ""}),
+            then=Concat(Value(TOKEN_PREFIX), f"{prefix}learner_key"),
+        ),
+        default=Concat(Value(UNLINKED_PREFIX), Cast(f"{prefix}pk", CharField())),
+        output_field=CharField(),
+    )
 
 
 class LearnerQuerySet(models.QuerySet):

@@ -5,7 +5,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from awareness.tests.factories import make_case_study, make_tip
-from quizzes.models import Attempt, LearnerOwned, Reading, ReviewItem
+from quizzes.models import (
+    Answer,
+    Attempt,
+    LearnerOwned,
+    Reading,
+    ReviewItem,
+    learner_identity,
+    learner_identity_expression,
+)
 
 from .factories import make_question, make_quiz
 
@@ -240,3 +248,38 @@ def test_recording_an_answer_takes_at_most_four_queries(correct):
         if not query["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
     ]
     assert len(statements) <= 4, statements
+
+
+def test_learner_identity_in_python_and_in_sql_agree(django_user_model):
+    quiz = make_quiz()
+    question = make_question(quiz)
+    user = django_user_model.objects.create_user("learner", password="x")
+    signed_in = Attempt.objects.start(quiz=quiz, user=user, learner_key="k")
+    anonymous = _start(quiz, "k")
+    unlinked = _start(quiz, "gone")
+    Attempt.objects.filter(pk=unlinked.pk).update(learner_key="")
+    Reading.objects.create(user=user, tip=make_tip())
+    Reading.objects.create(learner_key="k", tip=make_tip())
+    _review_item(question, learner_key="k")
+    _review_item(question, user=user)
+    for model in (Attempt, Reading, ReviewItem):
+        rows = model.objects.values_list("pk", "user_id", "learner_key")
+        in_sql = dict(model.objects.values_list("pk", learner_identity_expression()))
+        assert in_sql == {
+            pk: learner_identity(user_id, key, pk) for pk, user_id, key in rows
+        }
+    through_attempts = dict(
+        Answer.objects.values_list(
+            "attempt_id", learner_identity_expression("attempt__")
+        )
+    )
+    assert through_attempts == {
+        signed_in.pk: f"user:{user.pk}",
+        anonymous.pk: "learner:k",
+        unlinked.pk: f"unlinked:{unlinked.pk}",
+    }
+
+
+def test_a_request_with_neither_account_nor_token_names_no_learner():
+    assert learner_identity(None, "") is None
+    assert learner_identity(None, "", pk=7) == "unlinked:7"

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from awareness.tests.factories import make_case_study, make_tip
+from quizzes import personal_data
 from quizzes.tests.factories import (
     bulk_attempts,
     count_queries,
@@ -43,6 +45,15 @@ def test_activity_counts_this_weeks_learners_attempts_and_passes():
     assert not activity.suppressed
     today = activity.chart.bars[-1]
     assert today.value == 15 and len(activity.chart.bars) == 14
+
+
+def test_activity_counts_each_erased_learners_attempt_as_a_learner():
+    quiz = make_quiz()
+    make_question(quiz)
+    for attempt in bulk_attempts(quiz, 3):
+        personal_data.erase(user=AnonymousUser(), learner_key=attempt.learner_key)
+    bulk_attempts(quiz, 2, seed=5)
+    assert dashboard.activity().learners == 5
 
 
 def test_pass_rate_is_hidden_below_ten_learners(superuser_client):
