@@ -86,9 +86,7 @@ def attention(limit=ATTENTION_LIMIT):
     attempt has finished since it was made.
     """
     found = []
-    quizzes = list(
-        Quiz.objects.filter(is_published=True).prefetch_related("questions__choices")
-    )
+    quizzes = list(Quiz.objects.published().prefetch_related("questions__choices"))
     keys = statistics.cache_keys(quizzes)
     for quiz in quizzes:
         questions = list(quiz.questions.all())

@@ -77,6 +77,15 @@ def test_questions_needing_attention_come_from_the_statistics(superuser_client):
     assertContains(response, reverse("admin:quizzes_quiz_statistics", args=[quiz.pk]))
 
 
+def test_attention_leaves_out_drafts_and_quizzes_not_out_yet():
+    later = timezone.now() + datetime.timedelta(days=1)
+    for quiz in (make_quiz(is_published=False), make_quiz(published_at=later)):
+        easy = make_question(quiz)
+        bulk_attempts(quiz, 20)
+        easy.answers.update(mark=1.0)
+    assert dashboard.attention() == []
+
+
 def test_stale_content_is_listed_by_age(superuser_client, settings):
     settings.STALE_AFTER_DAYS = 30
     today = timezone.localdate()
