@@ -471,6 +471,10 @@ class LearnerQuerySet(models.QuerySet):
             return self.none()
         return self.filter(user=None, learner_key=learner_key)
 
+    def anonymous(self):
+        """Return anonymous learners' rows: no account, but a token."""
+        return self.filter(user=None).exclude(learner_key="")
+
     def claim(self, *, learner_key, user):
         """Give a session's anonymous rows to the account it signed in to.
 

@@ -170,15 +170,13 @@ def erase_inactive(*, before):
     nobody can reach it any more. Return the rows affected.
     """
     active = (
-        Attempt.objects.filter(user=None, started_at__gte=before)
-        .exclude(learner_key="")
-        .values("learner_key")
+        Attempt.objects.anonymous().filter(started_at__gte=before).values("learner_key")
     )
-    stale = Q(user__isnull=True) & ~Q(learner_key="") & ~Q(learner_key__in=active)
+    stale = ~Q(learner_key__in=active)
     with transaction.atomic():
-        readings, _ = Reading.objects.filter(stale).delete()
-        reviews, _ = ReviewItem.objects.filter(stale).delete()
-        kept, deleted = _forget_attempts(Attempt.objects.filter(stale))
+        readings, _ = Reading.objects.anonymous().filter(stale).delete()
+        reviews, _ = ReviewItem.objects.anonymous().filter(stale).delete()
+        kept, deleted = _forget_attempts(Attempt.objects.anonymous().filter(stale))
     return {
         "attempts_kept_anonymously": kept,
         "attempts_deleted": deleted,

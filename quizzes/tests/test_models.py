@@ -283,3 +283,12 @@ def test_learner_identity_in_python_and_in_sql_agree(django_user_model):
 def test_a_request_with_neither_account_nor_token_names_no_learner():
     assert learner_identity(None, "") is None
     assert learner_identity(None, "", pk=7) == "unlinked:7"
+
+
+def test_anonymous_rows_have_a_token_and_no_account(django_user_model):
+    quiz = make_quiz()
+    user = django_user_model.objects.create_user("learner", password="x")
+    anonymous = _start(quiz, "k")
+    Attempt.objects.start(quiz=quiz, user=user, learner_key="k")
+    Attempt.objects.filter(pk=_start(quiz, "gone").pk).update(learner_key="")
+    assert list(Attempt.objects.anonymous()) == [anonymous]
