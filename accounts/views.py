@@ -15,21 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from awareness.throttle import rate_limit
 from quizzes import personal_data
-from quizzes.models import Attempt, Reading, ReviewItem, learner_key
+from quizzes.models import learner_key
 
 from .forms import AccountDetailsForm, DeleteAccountForm, SignupForm
 
 
 def join_progress(request, user):
     """Move this browser's anonymous quiz progress into the user's account."""
-    key = learner_key(request)
-    claimed = Attempt.objects.claim(learner_key=key, user=user)
-    Reading.objects.claim(learner_key=key, user=user)
-    ReviewItem.objects.claim(learner_key=key, user=user)
+    claimed = personal_data.claim(learner_key=learner_key(request), user=user)
     # An anonymous learner's long session ends at sign-in: accounts keep
     # the usual session length.
     request.session.set_expiry(None)
-    if claimed:
+    if claimed["attempts"]:
         messages.success(
             request, _("Your earlier quiz progress is now saved to your account.")
         )
@@ -77,12 +74,7 @@ def signup(request):
 
 def held_about(request):
     """Return how many rows of each kind the site holds about this learner."""
-    key = learner_key(request)
-    return {
-        "attempts": Attempt.objects.for_learner(request.user, key).count(),
-        "readings": Reading.objects.for_learner(request.user, key).count(),
-        "review_items": ReviewItem.objects.for_learner(request.user, key).count(),
-    }
+    return personal_data.held(user=request.user, learner_key=learner_key(request))
 
 
 @require_GET

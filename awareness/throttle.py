@@ -31,6 +31,8 @@ from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
+from quizzes.models import learner_identity, learner_key
+
 from .addresses import client_ip, network
 
 logger = logging.getLogger("awareness.security")
@@ -147,9 +149,18 @@ def too_many_requests(request, retry_after, message="", *, lockout=False):
 
 
 def client_key(request):
-    """Return who is asking: the account, else the browser's session."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
+    """Return who is asking: the learner, else the browser's session.
+
+    A learner is named as everywhere else (the account, else the session's
+    learner token); a visitor who has not started learning is counted by
+    session, and one without a session by network.
+    """
+    user = request.user
+    learner = learner_identity(
+        user.pk if user.is_authenticated else None, learner_key(request)
+    )
+    if learner:
+        return learner
     if request.session.session_key:
         return f"session:{request.session.session_key}"
     return f"network:{network(client_ip(request))}"

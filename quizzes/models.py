@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -436,6 +437,47 @@ def learner_key(request, *, create=False):
     return key
 
 
+# How a learner is named wherever learners are told apart or counted
+# (statistics, the staff dashboard, rate limits): the account, else the
+# session's token. A row with neither was unlinked from its learner on
+# erasure, and nothing ties it to any other row, so it names a learner of
+# its own. The function and the expression spell the same names; keep them
+# together.
+USER_PREFIX, TOKEN_PREFIX, UNLINKED_PREFIX = "user:", "learner:", "unlinked:"
+
+
+def learner_identity(user_id, learner_key, pk=None):
+    """Return the name of the learner behind a row or a request, or None.
+
+    ``pk`` is the row's own, for a row unlinked from its learner; a request
+    with neither an account nor a token has no learner.
+    """
+    if user_id is not None:
+        return f"{USER_PREFIX}{user_id}"
+    if learner_key:
+        return f"{TOKEN_PREFIX}{learner_key}"
+    return None if pk is None else f"{UNLINKED_PREFIX}{pk}"
+
+
+def learner_identity_expression(prefix=""):
+    """Return learner_identity() as SQL, for the rows ``prefix`` leads to.
+
+    ``prefix`` is a lookup path ending in "__" ("attempt__" from answers).
+    """
+    return Case(
+        When(
+            **{f"{prefix}user__isnull": False},
+            then=Concat(Value(USER_PREFIX), Cast(f"{prefix}user", CharField())),
+        ),
+        When(
+            ~Q(**{f"{prefix}learner_key": ""}),
+            then=Concat(Value(TOKEN_PREFIX), f"{prefix}learner_key"),
+        ),
+        default=Concat(Value(UNLINKED_PREFIX), Cast(f"{prefix}pk", CharField())),
+        output_field=CharField(),
+    )
+
+
 class LearnerQuerySet(models.QuerySet):
     def for_learner(self, user, learner_key):
         """Return the rows of a signed-in user or of an anonymous session."""
@@ -444,6 +486,57 @@ class LearnerQuerySet(models.QuerySet):
         if not learner_key:
             return self.none()
         return self.filter(user=None, learner_key=learner_key)
+
+    def anonymous(self):
+        """Return anonymous learners' rows: no account, but a token."""
+        return self.filter(user=None).exclude(learner_key="")
+
+    def claim(self, *, learner_key, user):
+        """Give a session's anonymous rows to the account it signed in to.
+
+        Return how many rows the account gained.
+        """
+        if not learner_key:
+            return 0
+        theirs = self.filter(user=None, learner_key=learner_key)
+        self.already_held(theirs, user).delete()
+        cleared = {} if self.claim_keeps_token else {"learner_key": ""}
+        return theirs.update(user=user, **cleared)
+
+    # Hooks for claim(), for models that differ.
+    claim_keeps_token = False
+
+    def already_held(self, theirs, user):
+        """Return the rows of ``theirs`` to drop, as the account has its own."""
+        return theirs.none()
+
+
+# A function, so that a model can give the account's accessor its own name.
+def learner_user_field(related_name):
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("learner"),
+    )
+
+
+class LearnerOwned(models.Model):
+    """A row of one learner's progress: theirs by account, else by token.
+
+    A signed-in learner's rows have the user; an anonymous learner's have
+    none and carry the session's token instead.
+    """
+
+    # user.attempts, user.readings: the model's name in the plural.
+    user = learner_user_field("%(class)ss")
+    # A random token kept in the session: anonymous progress without a name.
+    learner_key = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
 
 
 class AttemptQuerySet(LearnerQuerySet):
@@ -498,14 +591,12 @@ class AttemptQuerySet(LearnerQuerySet):
             )
         return attempt
 
-    def claim(self, *, learner_key, user):
-        """Give a session's anonymous attempts to the account it signed in to."""
-        if not learner_key:
-            return 0
-        return self.filter(user=None, learner_key=learner_key).update(user=user)
+    # A claimed attempt keeps its token, as attempts started while signed
+    # in have one too: on a user's rows only the user counts.
+    claim_keeps_token = True
 
 
-class Attempt(models.Model):
+class Attempt(LearnerOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     quiz = models.ForeignKey(
         Quiz,
@@ -516,16 +607,6 @@ class Attempt(models.Model):
         verbose_name=_("quiz"),
         help_text=_("Empty for a review of mistakes."),
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="attempts",
-        verbose_name=_("learner"),
-    )
-    # A random token kept in the session: anonymous progress without a name.
-    learner_key = models.CharField(max_length=64, blank=True, db_index=True)
     seed = models.PositiveIntegerField(editable=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -692,29 +773,17 @@ class ReadingQuerySet(LearnerQuerySet):
         reading, _created = self.get_or_create(**owner, **{field: item})
         return reading
 
-    def claim(self, *, learner_key, user):
-        """Give a session's readings to the account, skipping items it has."""
-        if not learner_key:
-            return 0
+    def already_held(self, theirs, user):
+        """Return the session's readings of items the account has read."""
         mine = self.filter(user=user)
-        theirs = self.filter(user=None, learner_key=learner_key)
-        theirs.filter(
+        return theirs.filter(
             Q(case_study__in=mine.values("case_study")) | Q(tip__in=mine.values("tip"))
-        ).delete()
-        return theirs.update(user=user, learner_key="")
+        )
 
 
-class Reading(models.Model):
+class Reading(LearnerOwned):
     """A case study or tip a learner has opened, shown on My progress."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="readings",
-    )
-    learner_key = models.CharField(max_length=64, blank=True, db_index=True)
     case_study = models.ForeignKey(
         CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -797,26 +866,16 @@ class ReviewItemQuerySet(LearnerQuerySet):
         item.due_at = now + timedelta(days=REVIEW_INTERVALS[item.box - 1])
         item.save(update_fields=["box", "due_at"])
 
-    def claim(self, *, learner_key, user):
-        """Give a session's review queue to the account, keeping the account's."""
-        if not learner_key:
-            return 0
-        theirs = self.filter(user=None, learner_key=learner_key)
-        theirs.filter(question__in=self.filter(user=user).values("question")).delete()
-        return theirs.update(user=user, learner_key="")
+    def already_held(self, theirs, user):
+        """Return the session's questions the account's queue has: it keeps its."""
+        return theirs.filter(question__in=self.filter(user=user).values("question"))
 
 
-class ReviewItem(models.Model):
+class ReviewItem(LearnerOwned):
     """A question answered wrong, waiting in a Leitner box for review."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="review_items",
-    )
-    learner_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # The base's name would read "reviewitems".
+    user = learner_user_field("review_items")
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="review_items"
     )

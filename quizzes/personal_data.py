@@ -8,6 +8,30 @@ from django.db.models.functions import TruncDay
 from .models import Answer, Attempt, Reading, ReviewItem
 
 
+def held(*, user, learner_key):
+    """Return how many rows of each kind the quizzes hold about one learner."""
+    return {
+        "attempts": Attempt.objects.for_learner(user, learner_key).count(),
+        "readings": Reading.objects.for_learner(user, learner_key).count(),
+        "review_items": ReviewItem.objects.for_learner(user, learner_key).count(),
+    }
+
+
+def claim(*, learner_key, user):
+    """Give an anonymous session's progress to the account it signed in to.
+
+    Return the number of rows moved of each kind.
+    """
+    with transaction.atomic():
+        return {
+            "attempts": Attempt.objects.claim(learner_key=learner_key, user=user),
+            "readings": Reading.objects.claim(learner_key=learner_key, user=user),
+            "review_items": ReviewItem.objects.claim(
+                learner_key=learner_key, user=user
+            ),
+        }
+
+
 def export(*, user, learner_key):
     """Return everything the quizzes hold about one learner, as plain data.
 
@@ -146,15 +170,13 @@ def erase_inactive(*, before):
     nobody can reach it any more. Return the rows affected.
     """
     active = (
-        Attempt.objects.filter(user=None, started_at__gte=before)
-        .exclude(learner_key="")
-        .values("learner_key")
+        Attempt.objects.anonymous().filter(started_at__gte=before).values("learner_key")
     )
-    stale = Q(user__isnull=True) & ~Q(learner_key="") & ~Q(learner_key__in=active)
+    stale = ~Q(learner_key__in=active)
     with transaction.atomic():
-        readings, _ = Reading.objects.filter(stale).delete()
-        reviews, _ = ReviewItem.objects.filter(stale).delete()
-        kept, deleted = _forget_attempts(Attempt.objects.filter(stale))
+        readings, _ = Reading.objects.anonymous().filter(stale).delete()
+        reviews, _ = ReviewItem.objects.anonymous().filter(stale).delete()
+        kept, deleted = _forget_attempts(Attempt.objects.anonymous().filter(stale))
     return {
         "attempts_kept_anonymously": kept,
         "attempts_deleted": deleted,

@@ -19,7 +19,13 @@ from math import comb
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from .models import Answer, Attempt, Question
+from .models import (
+    Answer,
+    Attempt,
+    Question,
+    learner_identity,
+    learner_identity_expression,
+)
 from .signal_detection import Discernment, tally
 
 # Below this many learners a group's statistics are hidden, so that no one
@@ -160,7 +166,7 @@ class QuestionInfo:
 @dataclass(frozen=True)
 class AttemptRow:
     id: int
-    learner: tuple
+    learner: str  # learner_identity()
     started_at: object
     completed_at: object
     score: float | None
@@ -430,10 +436,6 @@ def _misconceptions(questions, report):
 # Loading and caching.
 
 
-def learner_of(user_id, learner_key):
-    return ("u", user_id) if user_id is not None else ("k", learner_key)
-
-
 def question_info(question):
     return QuestionInfo(
         id=question.pk,
@@ -486,7 +488,9 @@ def quiz_report(quiz, questions, *, mode=FIRST, language=None, key=None):
 def load_rows(quiz):
     """Fetch the attempts, answers, picks and reviews of a quiz as flat rows."""
     attempts = [
-        AttemptRow(pk, learner_of(user_id, key), started, completed, score, language)
+        AttemptRow(
+            pk, learner_identity(user_id, key, pk), started, completed, score, language
+        )
         for pk, user_id, key, started, completed, score, language in (
             Attempt.objects.filter(quiz=quiz)
             .order_by()
@@ -511,17 +515,16 @@ def load_rows(quiz):
         .order_by()
         .values_list("answer__attempt_id", "choice_id")
     )
-    reviews = {
-        learner_of(row["attempt__user_id"], row["attempt__learner_key"]): row["last"]
-        for row in Answer.objects.filter(
+    reviews = dict(
+        Answer.objects.filter(
             attempt__quiz__isnull=True,
             question__quiz=quiz,
             answered_at__isnull=False,
         )
         .order_by()
-        .values("attempt__user_id", "attempt__learner_key")
+        .values_list(learner_identity_expression("attempt__"))
         .annotate(last=Max("answered_at"))
-    }
+    )
     return {
         "attempts": attempts,
         "answers": list(answers),

@@ -6,14 +6,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Cast, Concat, TruncDate
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip
 from quizzes import statistics
-from quizzes.models import Attempt, Question, Quiz
+from quizzes.models import Attempt, Question, Quiz, learner_identity_expression
 from quizzes.report_tables import bar_chart
 
 # The models whose facts carry a "last verified" date, in the list's order.
@@ -40,21 +40,6 @@ class Activity:
         return self.passed / self.finished if self.finished else None
 
 
-def learner_identity():
-    """An expression naming the learner of an attempt: account, else session.
-
-    A signed-in learner counts once however many sessions they used.
-    """
-    return Case(
-        When(
-            user__isnull=False,
-            then=Concat(Value("u"), Cast("user_id", CharField())),
-        ),
-        default=Concat(Value("k"), "learner_key"),
-        output_field=CharField(),
-    )
-
-
 def activity(now=None):
     """Return the last seven days' quiz activity and the last fortnight's chart."""
     now = now or timezone.now()
@@ -62,7 +47,8 @@ def activity(now=None):
     totals = quiz_attempts.filter(
         started_at__gte=now - datetime.timedelta(days=7)
     ).aggregate(
-        learners=Count(learner_identity(), distinct=True),
+        # A signed-in learner counts once however many sessions they used.
+        learners=Count(learner_identity_expression(), distinct=True),
         started=Count("pk"),
         finished=Count("pk", filter=Q(completed_at__isnull=False)),
         passed=Count(
@@ -100,9 +86,7 @@ def attention(limit=ATTENTION_LIMIT):
     attempt has finished since it was made.
     """
     found = []
-    quizzes = list(
-        Quiz.objects.filter(is_published=True).prefetch_related("questions__choices")
-    )
+    quizzes = list(Quiz.objects.published().prefetch_related("questions__choices"))
     keys = statistics.cache_keys(quizzes)
     for quiz in quizzes:
         questions = list(quiz.questions.all())

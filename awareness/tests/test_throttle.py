@@ -1,12 +1,14 @@
+from importlib import import_module
 from unittest import mock
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from awareness import addresses, throttle
-from quizzes.models import Attempt
+from quizzes.models import LEARNER_SESSION_KEY, Attempt, learner_identity_expression
 from quizzes.tests.factories import make_question, make_quiz
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
@@ -118,6 +120,40 @@ def test_each_learner_has_their_own_answer_limit(settings):
         url = reverse("quizzes:answer", args=[attempt.public_id, 1])
         key = attempt.answers.get(position=1).question.choices.first().key
         assert learner.post(url, {"choice": key}).status_code == 302
+
+
+def test_a_learner_is_limited_under_the_name_statistics_count(
+    client, django_user_model, settings
+):
+    settings.RATE_LIMITS = {"start": "100/60"}
+    quiz = make_quiz(slug="named")
+    make_question(quiz)
+    url = reverse("quizzes:quiz_start", args=["named"])
+    user = django_user_model.objects.create_user("learner", password=PASSWORD)
+    named = []
+    with mock.patch.object(throttle, "hit", side_effect=lambda *a: named.append(a)):
+        client.post(url)  # makes the learner's token
+        client.post(url)
+        client.force_login(user)
+        client.post(url)
+    first, anonymous, signed_in = Attempt.objects.order_by("pk").annotate(
+        learner=learner_identity_expression()
+    )
+    assert first.learner == anonymous.learner
+    per_client = [ident for scope, ident in named if scope == "start"]
+    assert per_client[1:] == [anonymous.learner, signed_in.learner]
+    assert signed_in.learner == f"user:{user.pk}"
+
+
+def test_a_visitor_who_is_not_a_learner_is_limited_by_session_or_network(settings):
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
+    request.user = AnonymousUser()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    assert throttle.client_key(request) == "network:203.0.113.0/24"
+    request.session.save()
+    assert throttle.client_key(request) == f"session:{request.session.session_key}"
+    request.session[LEARNER_SESSION_KEY] = "token"
+    assert throttle.client_key(request) == "learner:token"
 
 
 def test_sign_ups_are_limited_per_network(client, settings):

@@ -2,8 +2,18 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from quizzes.models import Attempt
+from awareness.tests.factories import make_case_study, make_tip
+from quizzes.models import (
+    Answer,
+    Attempt,
+    LearnerOwned,
+    Reading,
+    ReviewItem,
+    learner_identity,
+    learner_identity_expression,
+)
 
 from .factories import make_question, make_quiz
 
@@ -137,6 +147,77 @@ def test_claim_gives_anonymous_attempts_to_the_account(django_user_model):
     assert not Attempt.objects.for_learner(AnonymousUser(), "").exists()
 
 
+def _review_item(question, **owner):
+    return ReviewItem.objects.create(
+        question=question, due_at=timezone.now(), box=owner.pop("box", 1), **owner
+    )
+
+
+def test_each_learners_model_keeps_its_own_accessor_on_the_account(
+    django_user_model,
+):
+    user = django_user_model.objects.create_user("learner", password="x")
+    for model, accessor in (
+        (Attempt, "attempts"),
+        (Reading, "readings"),
+        (ReviewItem, "review_items"),
+    ):
+        assert issubclass(model, LearnerOwned)
+        assert model._meta.get_field("user").related_model is type(user)
+        assert getattr(user, accessor).model is model
+
+
+def test_claim_without_a_token_moves_nothing(django_user_model):
+    quiz = make_quiz()
+    _start(quiz, "")
+    user = django_user_model.objects.create_user("learner", password="x")
+    for model in (Attempt, Reading, ReviewItem):
+        assert model.objects.claim(learner_key="", user=user) == 0
+    assert not Attempt.objects.filter(user=user).exists()
+
+
+def test_claimed_readings_and_review_items_lose_the_token_attempts_keep_it(
+    django_user_model,
+):
+    quiz = make_quiz()
+    question = make_question(quiz)
+    attempt = _start(quiz, "k")
+    reading = Reading.objects.create(learner_key="k", tip=make_tip())
+    item = _review_item(question, learner_key="k")
+    user = django_user_model.objects.create_user("learner", password="x")
+    assert Attempt.objects.claim(learner_key="k", user=user) == 1
+    assert Reading.objects.claim(learner_key="k", user=user) == 1
+    assert ReviewItem.objects.claim(learner_key="k", user=user) == 1
+    for row in (attempt, reading, item):
+        row.refresh_from_db()
+    assert (attempt.user, attempt.learner_key) == (user, "k")
+    assert (reading.user, reading.learner_key) == (user, "")
+    assert (item.user, item.learner_key) == (user, "")
+
+
+def test_claim_keeps_the_accounts_own_reading_and_review_of_the_same_thing(
+    django_user_model,
+):
+    question, other = make_question(make_quiz()), make_question(make_quiz())
+    tip, case_study = make_tip(), make_case_study()
+    user = django_user_model.objects.create_user("learner", password="x")
+    read_before = Reading.objects.create(user=user, tip=tip)
+    Reading.objects.create(learner_key="k", tip=tip)
+    Reading.objects.create(learner_key="k", case_study=case_study)
+    in_box_three = _review_item(question, user=user, box=3)
+    _review_item(question, learner_key="k")
+    _review_item(other, learner_key="k")
+    assert Reading.objects.claim(learner_key="k", user=user) == 1
+    assert ReviewItem.objects.claim(learner_key="k", user=user) == 1
+    assert Reading.objects.get(tip=tip) == read_before
+    assert Reading.objects.get(case_study=case_study).user == user
+    assert ReviewItem.objects.get(question=question) == in_box_three
+    assert ReviewItem.objects.get(question=question).box == 3
+    assert ReviewItem.objects.get(question=other).user == user
+    assert not Reading.objects.filter(user=None).exists()
+    assert not ReviewItem.objects.filter(user=None).exists()
+
+
 def test_question_kinds_know_their_inputs():
     quiz = make_quiz()
     assert make_question(quiz, kind="multiple").allows_many
@@ -167,3 +248,47 @@ def test_recording_an_answer_takes_at_most_four_queries(correct):
         if not query["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"))
     ]
     assert len(statements) <= 4, statements
+
+
+def test_learner_identity_in_python_and_in_sql_agree(django_user_model):
+    quiz = make_quiz()
+    question = make_question(quiz)
+    user = django_user_model.objects.create_user("learner", password="x")
+    signed_in = Attempt.objects.start(quiz=quiz, user=user, learner_key="k")
+    anonymous = _start(quiz, "k")
+    unlinked = _start(quiz, "gone")
+    Attempt.objects.filter(pk=unlinked.pk).update(learner_key="")
+    Reading.objects.create(user=user, tip=make_tip())
+    Reading.objects.create(learner_key="k", tip=make_tip())
+    _review_item(question, learner_key="k")
+    _review_item(question, user=user)
+    for model in (Attempt, Reading, ReviewItem):
+        rows = model.objects.values_list("pk", "user_id", "learner_key")
+        in_sql = dict(model.objects.values_list("pk", learner_identity_expression()))
+        assert in_sql == {
+            pk: learner_identity(user_id, key, pk) for pk, user_id, key in rows
+        }
+    through_attempts = dict(
+        Answer.objects.values_list(
+            "attempt_id", learner_identity_expression("attempt__")
+        )
+    )
+    assert through_attempts == {
+        signed_in.pk: f"user:{user.pk}",
+        anonymous.pk: "learner:k",
+        unlinked.pk: f"unlinked:{unlinked.pk}",
+    }
+
+
+def test_a_request_with_neither_account_nor_token_names_no_learner():
+    assert learner_identity(None, "") is None
+    assert learner_identity(None, "", pk=7) == "unlinked:7"
+
+
+def test_anonymous_rows_have_a_token_and_no_account(django_user_model):
+    quiz = make_quiz()
+    user = django_user_model.objects.create_user("learner", password="x")
+    anonymous = _start(quiz, "k")
+    Attempt.objects.start(quiz=quiz, user=user, learner_key="k")
+    Attempt.objects.filter(pk=_start(quiz, "gone").pk).update(learner_key="")
+    assert list(Attempt.objects.anonymous()) == [anonymous]

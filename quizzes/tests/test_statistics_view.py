@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from quizzes import statistics
+from quizzes import personal_data, statistics
 from quizzes.models import Attempt, Question
 
 from .factories import bulk_attempts, count_queries, make_question, make_quiz
@@ -208,6 +208,18 @@ def test_review_of_mistakes_counts_in_the_funnel(analyst_client):
     answer.record([answer.question.choices.first()])
     report = get(analyst_client, quiz).context["report"]
     assert report.reviewed == 1
+
+
+def test_erased_learners_attempts_count_one_learner_each(analyst_client):
+    """Erasure unlinks finished attempts from their learners and from each
+    other, so none of them can be told to share a learner."""
+    quiz = make_mixed_quiz()
+    for attempt in bulk_attempts(quiz, 10):
+        personal_data.erase(user=AnonymousUser(), learner_key=attempt.learner_key)
+    assert not Attempt.objects.exclude(learner_key="").exists()
+    report = get(analyst_client, quiz).context["report"]
+    assert (report.learners, report.finished) == (10, 10)
+    assert not report.suppressed
 
 
 def test_the_report_is_cached_until_another_attempt_finishes(analyst_client):

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from awareness.tests.factories import make_case_study, make_tip
+from quizzes import personal_data
 from quizzes.tests.factories import (
     bulk_attempts,
     count_queries,
@@ -45,6 +47,15 @@ def test_activity_counts_this_weeks_learners_attempts_and_passes():
     assert today.value == 15 and len(activity.chart.bars) == 14
 
 
+def test_activity_counts_each_erased_learners_attempt_as_a_learner():
+    quiz = make_quiz()
+    make_question(quiz)
+    for attempt in bulk_attempts(quiz, 3):
+        personal_data.erase(user=AnonymousUser(), learner_key=attempt.learner_key)
+    bulk_attempts(quiz, 2, seed=5)
+    assert dashboard.activity().learners == 5
+
+
 def test_pass_rate_is_hidden_below_ten_learners(superuser_client):
     quiz = make_quiz()
     make_question(quiz)
@@ -64,6 +75,15 @@ def test_questions_needing_attention_come_from_the_statistics(superuser_client):
     assert [entry.question for entry in attention][:1] == [easy]
     assertContains(response, "too easy (facility above 95%)")
     assertContains(response, reverse("admin:quizzes_quiz_statistics", args=[quiz.pk]))
+
+
+def test_attention_leaves_out_drafts_and_quizzes_not_out_yet():
+    later = timezone.now() + datetime.timedelta(days=1)
+    for quiz in (make_quiz(is_published=False), make_quiz(published_at=later)):
+        easy = make_question(quiz)
+        bulk_attempts(quiz, 20)
+        easy.answers.update(mark=1.0)
+    assert dashboard.attention() == []
 
 
 def test_stale_content_is_listed_by_age(superuser_client, settings):
