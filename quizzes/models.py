@@ -478,14 +478,24 @@ def learner_identity_expression(prefix=""):
     )
 
 
+def learner_rows(user, learner_key, prefix=""):
+    """Return the condition for a learner's own rows, or None for nobody.
+
+    ``prefix`` is the lookup path to the learner's rows ("attempt__" from
+    answers), so that a query can join them rather than nest a subquery.
+    """
+    if user.is_authenticated:
+        return Q(**{f"{prefix}user": user})
+    if not learner_key:
+        return None
+    return Q(**{f"{prefix}user": None, f"{prefix}learner_key": learner_key})
+
+
 class LearnerQuerySet(models.QuerySet):
     def for_learner(self, user, learner_key):
         """Return the rows of a signed-in user or of an anonymous session."""
-        if user.is_authenticated:
-            return self.filter(user=user)
-        if not learner_key:
-            return self.none()
-        return self.filter(user=None, learner_key=learner_key)
+        condition = learner_rows(user, learner_key)
+        return self.none() if condition is None else self.filter(condition)
 
     def anonymous(self):
         """Return anonymous learners' rows: no account, but a token."""

@@ -327,9 +327,11 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
     small, large = _pages_at_size(client, 3), _pages_at_size(client, 25)
     assert small == large
     assert small == {
-        "question": 3,
-        "answer": 9,
-        "feedback": 5,
+        # The answer and where its attempt stands are two plain queries,
+        # which Django builds faster than one with subqueries.
+        "question": 4,
+        "answer": 10,
+        "feedback": 6,
         # One query more than the page needs, for the ETag that lets a
         # reload of the same page be a 304 (see below).
         "result": 6,
