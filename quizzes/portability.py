@@ -7,7 +7,7 @@ a bad file changes nothing. Importing updates a quiz with the same slug in
 place, matching questions by key and options by position, so that learners'
 answers stay attached.
 
-load_content reads the article's TOML quiz files into the same shape and
+load_content puts the article's TOML quiz files into the same shape and
 imports them with plan_quiz(), check() and apply() too.
 """
 
@@ -203,28 +203,23 @@ def read(name, text):
     quiz = _checked(plan, "quiz", data["quiz"], QUIZ_FIELDS)
     if quiz is None:
         return plan
-    questions = []
-    for n, entry in enumerate(quiz["questions"], start=1):
-        question = _checked(
-            plan, _("question %(n)d") % {"n": n}, entry, QUESTION_FIELDS
-        )
-        if question is None:
-            continue
+    quiz["questions"] = [
+        _checked(plan, _("question %(n)d") % {"n": n}, entry, QUESTION_FIELDS)
+        for n, entry in enumerate(quiz["questions"], start=1)
+    ]
+    for question in filter(None, quiz["questions"]):
         where = _("question “%(key)s”") % {"key": question["key"]}
         question["choices"] = [
             _checked(
                 plan,
-                _("%(question)s, option %(n)d") % {"question": where, "n": m},
+                _("%(question)s, option %(n)d") % {"question": where, "n": n},
                 choice,
                 CHOICE_FIELDS,
             )
-            for m, choice in enumerate(question["choices"], start=1)
+            for n, choice in enumerate(question["choices"], start=1)
         ]
-        questions.append(question)
     # plan_quiz() trusts that every field is there with its type.
-    if plan.problems:
-        return plan
-    return plan_quiz(name, {**quiz, "questions": questions})
+    return plan if plan.problems else plan_quiz(name, quiz)
 
 
 def _checked(plan, where, data, fields):
@@ -296,11 +291,9 @@ def _validate(plan, where, obj, exclude):
 def plan_quiz(name, data, *, keep_answered=False):
     """Check one quiz and return its Plan, whose problems may be empty.
 
-    ``data`` is shaped like a JSON file's "quiz", with pages and sources by
-    slug; its other fields may be any of the models' (``title_zh_hans`` as
-    well as ``title``), and one left out keeps the value already there.
-    Questions and options that learners answered and ``data`` leaves out make
-    it wrong, unless ``keep_answered``: then they stay as they are.
+    ``data`` is shaped like a JSON file's "quiz", but may set any model field
+    (``title_zh_hans`` too) and leave any out. Answered questions and options
+    it leaves out make it wrong, unless ``keep_answered`` keeps them.
     """
     plan = Plan(name)
     quiz = Quiz.objects.filter(slug=data["slug"]).first() or Quiz(slug=data["slug"])
