@@ -290,7 +290,7 @@ def test_every_problem_in_a_quiz_file_is_reported_and_nothing_loads(small):
     )
     with pytest.raises(CommandError) as error:
         load(small)
-    assert "1-calls.toml: quiz: feedback: Value 'sometimes'" in str(error.value)
+    assert "“calls”: quiz: feedback: Value 'sometimes'" in str(error.value)
     assert "refers to an unknown source “nowhere”" in str(error.value)
     assert not CaseStudy.objects.exists()
 

@@ -396,7 +396,7 @@ def test_toml_and_json_files_are_checked_by_the_same_importer(
     with pytest.raises(CommandError) as from_toml:
         call_command("load_content", path=toml_content, stdout=StringIO())
     assert f"calls.json: {message}" in str(from_json.value)
-    assert f"calls.toml: {message}" in str(from_toml.value)
+    assert f"“calls”: {message}" in str(from_toml.value)
     assert snapshot() == before
 
 
@@ -421,7 +421,7 @@ def test_load_content_import_quizzes_and_the_admin_all_use_plan_quiz(
     editor_client.post(
         reverse("admin:quizzes_quiz_import"), {"files": [upload("admin.json", text)]}
     )
-    assert planned == ["calls.toml", "calls.json", "admin.json"]
+    assert planned == ["“calls”", "calls.json", "admin.json"]
     assert Choice.objects.filter(text="Hang up now.").exists()
 
 

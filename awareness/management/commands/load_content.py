@@ -96,7 +96,7 @@ def localized_values(model, entry, names):
     return values
 
 
-def quiz_data(entry, *, is_new):
+def quiz_data(entry):
     """Return a quiz file's entry in the shape portability.plan_quiz() reads."""
     data = {
         "slug": entry["slug"],
@@ -104,8 +104,6 @@ def quiz_data(entry, *, is_new):
         "sources": entry.get("sources", []),
         "questions": [],
     }
-    if is_new:
-        data["is_published"] = True
     for order, question in enumerate(entry.get("questions", []), start=1):
         choices = question.get("choices", [])
         if question.get("kind") == Question.Kind.RED_FLAGS:
@@ -204,7 +202,8 @@ class Command(BaseCommand):
             self.load(CaseStudy, self.read(file))
         for file in sorted((path / "guides").glob("*.toml")):
             self.load(Guide, self.read(file))
-        self.load_quizzes(sorted((path / "quizzes").glob("*.toml")))
+        for file in sorted((path / "quizzes").glob("*.toml")):
+            self.load(Quiz, self.read(file))
 
     def read(self, file):
         try:
@@ -216,74 +215,56 @@ class Command(BaseCommand):
 
     def load(self, model, entry):
         """Create or update one item, unless staff edited it since the last load."""
-        item, action = self.to_load(model, entry)
-        if action is None:
-            return item
+        fingerprint = digest(entry)
+        if "slug" not in entry:
+            raise CommandError(f"A {model._meta.verbose_name} entry lacks a slug.")
+        slug = entry["slug"]
         # A field the file leaves out takes the model's default, so that
         # removing a line from a file clears it in the database too.
         fields = localized_values(model, entry, FIELDS[model])
+        item = model.objects.filter(slug=slug).first()
         if item is None:
-            item = model(slug=entry["slug"], **fields)
+            item = model(slug=slug, **fields)
             if model is not Source:
                 item.is_published = True
+            action = "created"
+        elif item.loaded_digest == fingerprint:
+            self.tally["unchanged"] += 1
+            return item
+        elif item.is_edited_since_load() and not self.overwrite:
+            self.stderr.write(
+                f"Kept {model._meta.verbose_name} “{slug}” as staff edited it; "
+                "run with --overwrite to replace it with the file's version."
+            )
+            self.tally["kept"] += 1
+            return item
         else:
             for name, value in fields.items():
                 setattr(item, name, value)
-        item.full_clean(exclude=["sources", "tips"], validate_unique=False)
-        item.save()
-        self.load_relations(item, entry)
-        self.loaded(item, entry, action)
-        return item
-
-    def to_load(self, model, entry):
-        """Return the item (None if new) and "created", "updated" or None.
-
-        None means leave the item alone: it is unchanged, or staff edited it.
-        """
-        if "slug" not in entry:
-            raise CommandError(f"A {model._meta.verbose_name} entry lacks a slug.")
-        item = model.objects.filter(slug=entry["slug"]).first()
-        if item is None:
-            return None, "created"
-        if item.loaded_digest == digest(entry):
-            self.tally["unchanged"] += 1
-            return item, None
-        if item.is_edited_since_load() and not self.overwrite:
-            self.stderr.write(
-                f"Kept {model._meta.verbose_name} “{item.slug}” as staff edited "
-                "it; run with --overwrite to replace it with the file's version."
-            )
-            self.tally["kept"] += 1
-            return item, None
-        return item, "updated"
-
-    def loaded(self, item, entry, action):
-        type(item).objects.filter(pk=item.pk).update(
-            loaded_digest=digest(entry), loaded_at=F("updated_at")
+            action = "updated"
+        if model is Quiz:
+            item = self.load_quiz(entry, is_published=item.is_published)
+        else:
+            item.full_clean(exclude=["sources", "tips"], validate_unique=False)
+            item.save()
+            self.load_relations(item, entry)
+        model.objects.filter(pk=item.pk).update(
+            loaded_digest=fingerprint, loaded_at=F("updated_at")
         )
         self.tally[action] += 1
+        return item
 
-    def load_quizzes(self, files):
-        """Load the quizzes with the quiz importer, which checks them all first."""
-        loading = []
-        for file in files:
-            entry = self.read(file)
-            quiz, action = self.to_load(Quiz, entry)
-            if action is not None:
-                data = quiz_data(entry, is_new=quiz is None)
-                # The files cannot hold an unpublished question, so one that
-                # learners answered stays when it leaves its file.
-                plan = portability.plan_quiz(file.name, data, keep_answered=True)
-                loading.append((plan, entry, action))
+    def load_quiz(self, entry, *, is_published):
+        """Check and write a quiz with the quiz importer; return it."""
+        data = {**quiz_data(entry), "is_published": is_published}
+        # The files cannot hold an unpublished question, so one that learners
+        # answered stays when it leaves its file.
+        plan = portability.plan_quiz(f"“{entry['slug']}”", data, keep_answered=True)
         try:
-            plans = portability.check([plan for plan, _entry, _action in loading])
+            [(quiz, _created)] = portability.apply(portability.check([plan]))
         except portability.InvalidQuizFile as error:
             raise CommandError("\n".join(error.problems)) from None
-        results = portability.apply(plans)
-        for (quiz, _created), (_plan, entry, action) in zip(
-            results, loading, strict=True
-        ):
-            self.loaded(quiz, entry, action)
+        return quiz
 
     def load_relations(self, item, entry):
         if isinstance(item, Source):
