@@ -302,6 +302,17 @@ def test_a_quiz_file_without_questions_is_refused(small):
         load(small)
 
 
+def test_a_question_in_two_quiz_files_is_refused(small):
+    (small / "quizzes").mkdir()
+    (small / "quizzes/1-calls.toml").write_text(QUIZ)
+    (small / "quizzes/2-more.toml").write_text(
+        QUIZ.replace('slug = "calls"', 'slug = "more"')
+    )
+    with pytest.raises(CommandError, match="“calls-plus” belongs to a question"):
+        load(small)
+    assert not CaseStudy.objects.exists()
+
+
 QUIZ = """
 slug = "calls"
 order = 1
