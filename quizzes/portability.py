@@ -291,8 +291,9 @@ def _validate(plan, where, obj, exclude):
 def plan_quiz(name, data, *, keep_answered=False):
     """Check one quiz and return its Plan, whose problems may be empty.
 
-    ``data`` is shaped like a JSON file's "quiz", but may set any model field
-    (``title_zh_hans`` too) and leave any out. Answered questions and options
+    ``data`` is shaped like a JSON file's "quiz", keys, slugs and lists
+    included; its other fields may be any model fields (``title_zh_hans``
+    too), and one left out keeps its value. Answered questions and options
     it leaves out make it wrong, unless ``keep_answered`` keeps them.
     """
     plan = Plan(name)
