@@ -1,4 +1,4 @@
-"""Quizzes as JSON files, one per quiz, to move them between sites.
+"""Quizzes as JSON files, one per quiz, and the one importer of quiz files.
 
 A file holds the quiz, its questions and their options, and names the pages
 and sources they refer to by slug. Importing reads every file and checks all
@@ -6,6 +6,9 @@ of it before writing anything; the writes then happen in one transaction, so
 a bad file changes nothing. Importing updates a quiz with the same slug in
 place, matching questions by key and options by position, so that learners'
 answers stay attached.
+
+load_content puts the article's TOML quiz files into the same shape and
+imports them with plan_quiz(), check() and apply() too.
 """
 
 import datetime
@@ -176,7 +179,7 @@ class Plan:
 
 
 def read(name, text):
-    """Parse and check one file; return its Plan, whose problems may be empty."""
+    """Parse and check one JSON file; return its Plan, whose problems may be empty."""
     plan = Plan(name)
     try:
         data = json.loads(text)
@@ -197,11 +200,26 @@ def read(name, text):
             % {"format": FORMAT, "version": VERSION},
         )
         return plan
-    quiz_data = _checked(plan, "quiz", data["quiz"], QUIZ_FIELDS)
-    if quiz_data is None:
+    quiz = _checked(plan, "quiz", data["quiz"], QUIZ_FIELDS)
+    if quiz is None:
         return plan
-    _plan_quiz(plan, quiz_data)
-    return plan
+    quiz["questions"] = [
+        _checked(plan, _("question %(n)d") % {"n": n}, entry, QUESTION_FIELDS)
+        for n, entry in enumerate(quiz["questions"], start=1)
+    ]
+    for question in filter(None, quiz["questions"]):
+        where = _("question “%(key)s”") % {"key": question["key"]}
+        question["choices"] = [
+            _checked(
+                plan,
+                _("%(question)s, option %(n)d") % {"question": where, "n": n},
+                choice,
+                CHOICE_FIELDS,
+            )
+            for n, choice in enumerate(question["choices"], start=1)
+        ]
+    # plan_quiz() trusts that every field is there with its type.
+    return plan if plan.problems else plan_quiz(name, quiz)
 
 
 def _checked(plan, where, data, fields):
@@ -270,12 +288,20 @@ def _validate(plan, where, obj, exclude):
     return True
 
 
-def _plan_quiz(plan, data):
+def plan_quiz(name, data, *, keep_answered=False):
+    """Check one quiz and return its Plan, whose problems may be empty.
+
+    ``data`` is shaped like a JSON file's "quiz", keys, slugs and lists
+    included; its other fields may be any model fields (``title_zh_hans``
+    too), and one left out keeps its value. Answered questions and options
+    it leaves out make it wrong, unless ``keep_answered`` keeps them.
+    """
+    plan = Plan(name)
     quiz = Quiz.objects.filter(slug=data["slug"]).first() or Quiz(slug=data["slug"])
     plan.quiz = quiz
-    for name in QUIZ_FIELDS:
-        if name not in ("sources", "questions", "slug"):
-            setattr(quiz, name, data[name])
+    for field, value in data.items():
+        if field not in ("sources", "questions", "slug"):
+            setattr(quiz, field, value)
     _validate(plan, "quiz", quiz, exclude=["sources"])
     for slug in data["sources"]:
         if not isinstance(slug, str):
@@ -292,11 +318,8 @@ def _plan_quiz(plan, data):
     )
     keys = set()
     for n, entry in enumerate(data["questions"], start=1):
-        where = _("question %(n)d") % {"n": n}
-        entry = _checked(plan, where, entry, QUESTION_FIELDS)
-        if entry is None:
-            continue
         key = entry["key"]
+        where = _("question %(n)d") % {"n": n}
         if key in keys:
             plan.problem(where, _("key “%(key)s” appears twice.") % {"key": key})
             continue
@@ -311,19 +334,17 @@ def _plan_quiz(plan, data):
                     _("key “%(key)s” belongs to a question of “%(quiz)s”.")
                     % {"key": key, "quiz": elsewhere.quiz.slug},
                 )
-        where = _("question “%(key)s”") % {"key": key}
-        for name in QUESTION_FIELDS:
-            if name not in ("key", "choices", "source", *PAGES):
-                setattr(question, name, entry[name])
-        for name, model in PAGES.items():
-            setattr(question, name, _lookup(plan, where, model, entry[name]))
+        if key:
+            where = _("question “%(key)s”") % {"key": key}
+        for field, value in entry.items():
+            if field not in ("key", "choices", "source", *PAGES):
+                setattr(question, field, value)
+        for field, model in PAGES.items():
+            setattr(question, field, _lookup(plan, where, model, entry[field]))
         question.source = _lookup(plan, where, Source, entry["source"])
         _validate(plan, where, question, exclude=["quiz", "source"])
-        choices = _plan_choices(plan, where, question, entry["choices"])
-        if choices is not None:
-            for problem in question.choice_problems(choices):
-                plan.problem(where, str(problem))
-            plan.questions.append((question, choices))
+        choices = _plan_choices(plan, where, question, entry["choices"], keep_answered)
+        plan.questions.append((question, choices))
 
     if quiz.is_published and not any(q.is_published for q, _c in plan.questions):
         plan.problem(
@@ -332,6 +353,8 @@ def _plan_quiz(plan, data):
     for key, question in existing.items():
         if key not in keys:
             if question.answers.exists():
+                if keep_answered:
+                    continue
                 plan.problem(
                     "quiz",
                     _(
@@ -340,23 +363,25 @@ def _plan_quiz(plan, data):
                     % {"key": key},
                 )
             plan.stale_questions.append(question)
+    return plan
 
 
-def _plan_choices(plan, where, question, entries):
+def _plan_choices(plan, where, question, entries, keep_answered):
     existing = list(question.choices.all()) if question.pk else []
     choices = []
     for n, entry in enumerate(entries, start=1):
         place = _("%(question)s, option %(n)d") % {"question": where, "n": n}
-        entry = _checked(plan, place, entry, CHOICE_FIELDS)
-        if entry is None:
-            return None
         choice = existing[n - 1] if n <= len(existing) else Choice()
-        for name, value in entry.items():
-            setattr(choice, name, value)
+        for field, value in entry.items():
+            setattr(choice, field, value)
         _validate(plan, place, choice, exclude=["question"])
         choices.append(choice)
+    kept = []
     for choice in existing[len(entries) :]:
         if choice.answers.exists():
+            if keep_answered:
+                kept.append(choice)
+                continue
             plan.problem(
                 where,
                 _(
@@ -365,12 +390,14 @@ def _plan_choices(plan, where, question, entries):
                 % {"text": choice.text[:60]},
             )
         plan.stale_choices.append(choice)
+    # Kept options are still shown to learners, so they count too.
+    for problem in question.choice_problems([*choices, *kept]):
+        plan.problem(where, str(problem))
     return choices
 
 
-def check(files):
-    """Read and check (name, text) pairs; raise InvalidQuizFile if any is bad."""
-    plans = [read(name, text) for name, text in files]
+def check(plans):
+    """Raise InvalidQuizFile if any plan is bad or two clash; else return them."""
     problems = [problem for plan in plans for problem in plan.problems]
     slugs, keys = {}, {}
     for plan in plans:
@@ -418,5 +445,5 @@ def apply(plans):
 
 
 def import_files(files):
-    """Check every (name, text) file, then write them all; see check()."""
-    return apply(check(files))
+    """Check every (name, text) JSON file, then write them all."""
+    return apply(check([read(name, text) for name, text in files]))

@@ -281,6 +281,38 @@ def test_broken_question_is_a_clear_error(small):
         load(small)
 
 
+def test_every_problem_in_a_quiz_file_is_reported_and_nothing_loads(small):
+    (small / "quizzes").mkdir()
+    (small / "quizzes/1-calls.toml").write_text(
+        QUIZ.replace('feedback = "immediate"', 'feedback = "sometimes"').replace(
+            'source = "pd"', 'source = "nowhere"'
+        )
+    )
+    with pytest.raises(CommandError) as error:
+        load(small)
+    assert "“calls”: quiz: feedback: Value 'sometimes'" in str(error.value)
+    assert "refers to an unknown source “nowhere”" in str(error.value)
+    assert not CaseStudy.objects.exists()
+
+
+def test_a_quiz_file_without_questions_is_refused(small):
+    (small / "quizzes").mkdir()
+    (small / "quizzes/1-calls.toml").write_text(QUIZ.partition("[[questions]]")[0])
+    with pytest.raises(CommandError, match="needs at least one published question"):
+        load(small)
+
+
+def test_a_question_in_two_quiz_files_is_refused(small):
+    (small / "quizzes").mkdir()
+    (small / "quizzes/1-calls.toml").write_text(QUIZ)
+    (small / "quizzes/2-more.toml").write_text(
+        QUIZ.replace('slug = "calls"', 'slug = "more"')
+    )
+    with pytest.raises(CommandError, match="“calls-plus” belongs to a question"):
+        load(small)
+    assert not CaseStudy.objects.exists()
+
+
 QUIZ = """
 slug = "calls"
 order = 1

@@ -279,6 +279,152 @@ def test_export_refuses_unknown_slugs(tmp_path):
         export(tmp_path, "nope")
 
 
+# The article's TOML quiz files, loaded by load_content, go through the same
+# importer: the same mistake is refused in the same words in either format.
+
+TOML_QUIZ = """
+slug = "calls"
+title = "Calls"
+summary = "Spot the scam call."
+last_verified = 2026-11-25
+sources = ["pd"]
+
+[[questions]]
+key = "calls-plus"
+kind = "single"
+topic = "calls"
+prompt = "A call from +?"
+explanation = "Overseas."
+source = "pd"
+
+[[questions.choices]]
+text = "Hang up."
+correct = true
+explanation = "Right."
+
+[[questions.choices]]
+text = "Call back."
+correct = false
+explanation = "No."
+
+[[questions]]
+key = "calls-back"
+kind = "true_false"
+topic = "calls"
+prompt = "Call back a missed overseas number?"
+explanation = "Never."
+source = "pd"
+
+[[questions.choices]]
+text = "True"
+correct = false
+explanation = "No."
+
+[[questions.choices]]
+text = "False"
+correct = true
+explanation = "Right."
+"""
+
+
+@pytest.fixture
+def toml_content(tmp_path):
+    """A content folder holding TOML_QUIZ, loaded; and a quiz beside it."""
+    folder = tmp_path / "content"
+    (folder / "quizzes").mkdir(parents=True)
+    (folder / "sources.toml").write_text(
+        '[[source]]\nslug = "pd"\ntitle = "Data for sale"\npublisher = "PD"\n'
+    )
+    (folder / "chain.toml").write_text("")
+    (folder / "quizzes/calls.toml").write_text(TOML_QUIZ)
+    call_command("load_content", path=folder, stdout=StringIO())
+    make_question(make_quiz(slug="jobs"), key="jobs-deposit")
+    return folder
+
+
+SAME_RULES = [
+    (
+        "a key twice",
+        ('key = "calls-back"', 'key = "calls-plus"'),
+        lambda d: _question(d, 1).update(key="calls-plus"),
+        "question 2: key “calls-plus” appears twice.",
+    ),
+    (
+        "the key of another quiz's question",
+        ('key = "calls-back"', 'key = "jobs-deposit"'),
+        lambda d: _question(d, 1).update(key="jobs-deposit"),
+        "question 2: key “jobs-deposit” belongs to a question of “jobs”.",
+    ),
+    (
+        "an unknown page",
+        ('source = "pd"', 'guide = "nope"\nsource = "pd"'),
+        lambda d: _question(d).update(guide="nope"),
+        "question “calls-plus”: refers to an unknown guide “nope”.",
+    ),
+    (
+        "two right options",
+        ("correct = false", "correct = true"),
+        lambda d: _question(d)["choices"][1].update(is_correct=True),
+        "question “calls-plus”: A single-answer question needs exactly one right "
+        "option.",
+    ),
+    (
+        "a misconception on the right option",
+        ("correct = true", 'correct = true\nmisconception = "x"'),
+        lambda d: _question(d)["choices"][0].update(misconception="x"),
+        "question “calls-plus”, option 1: misconception: Only a wrong option can "
+        "carry a misconception.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "toml_change", "json_change", "message"),
+    SAME_RULES,
+    ids=[rule[0] for rule in SAME_RULES],
+)
+def test_toml_and_json_files_are_checked_by_the_same_importer(
+    toml_content, tmp_path, case, toml_change, json_change, message
+):
+    data = portability.export_quiz(Quiz.objects.get(slug="calls"))
+    json_change(data)
+    (tmp_path / "calls.json").write_text(json.dumps(data))
+    (toml_content / "quizzes/calls.toml").write_text(TOML_QUIZ.replace(*toml_change, 1))
+    before = snapshot()
+    with pytest.raises(CommandError) as from_json:
+        import_(tmp_path / "calls.json")
+    with pytest.raises(CommandError) as from_toml:
+        call_command("load_content", path=toml_content, stdout=StringIO())
+    assert f"calls.json: {message}" in str(from_json.value)
+    assert f"“calls”: {message}" in str(from_toml.value)
+    assert snapshot() == before
+
+
+def test_load_content_import_quizzes_and_the_admin_all_use_plan_quiz(
+    toml_content, tmp_path, editor_client, monkeypatch
+):
+    planned = []
+    plan_quiz = portability.plan_quiz
+
+    def spy(name, data, **options):
+        planned.append(name)
+        return plan_quiz(name, data, **options)
+
+    monkeypatch.setattr(portability, "plan_quiz", spy)
+    (toml_content / "quizzes/calls.toml").write_text(
+        TOML_QUIZ.replace("Hang up.", "Hang up now.")
+    )
+    call_command("load_content", path=toml_content, stdout=StringIO())
+    text = portability.dumps(Quiz.objects.get(slug="calls"))
+    (tmp_path / "calls.json").write_text(text.replace("Hang up now.", "Hang up!"))
+    import_(tmp_path / "calls.json")
+    editor_client.post(
+        reverse("admin:quizzes_quiz_import"), {"files": [upload("admin.json", text)]}
+    )
+    assert planned == ["“calls”", "calls.json", "admin.json"]
+    assert Choice.objects.filter(text="Hang up now.").exists()
+
+
 # In the admin
 
 

@@ -19,6 +19,7 @@ from awareness.models import (
     PrecautionTip,
     Source,
 )
+from quizzes import portability
 from quizzes.models import Choice, Question, Quiz
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "awareness" / "content"
@@ -95,6 +96,49 @@ def localized_values(model, entry, names):
     return values
 
 
+def quiz_data(entry):
+    """Return a quiz file's entry in the shape portability.plan_quiz() reads."""
+    data = {
+        "slug": entry["slug"],
+        **localized_values(Quiz, entry, FIELDS[Quiz]),
+        "sources": entry.get("sources", []),
+        "questions": [],
+    }
+    for order, question in enumerate(entry.get("questions", []), start=1):
+        choices = question.get("choices", [])
+        if question.get("kind") == Question.Kind.RED_FLAGS:
+            # The message is its segments, read in order.
+            question = {
+                **question,
+                "body": "".join(c.get("text", "") for c in choices),
+                "body_zh_hans": "".join(c.get("text_zh_hans", "") for c in choices),
+            }
+        data["questions"].append(
+            {
+                "key": question.get("key", ""),
+                **localized_values(
+                    Question, question, (*QUESTION_FIELDS, "explanation")
+                ),
+                "order": order,
+                # Files are reviewed in git: what they hold is meant to be live.
+                "is_published": True,
+                "last_verified": question.get("last_verified", data["last_verified"]),
+                **{page: question.get(page) for page in portability.PAGES},
+                "source": question.get("source", ""),
+                "choices": [
+                    {
+                        **localized_values(Choice, choice, ("text", "explanation")),
+                        "order": n,
+                        "is_correct": bool(choice.get("correct", False)),
+                        "misconception": choice.get("misconception", ""),
+                    }
+                    for n, choice in enumerate(choices, start=1)
+                ],
+            }
+        )
+    return data
+
+
 # Bump when the loader maps files to the database differently, so that the
 # next load rewrites every item instead of calling it unchanged.
 LOADER_VERSION = 2
@@ -154,14 +198,10 @@ class Command(BaseCommand):
         for file in sorted((path / "tips").glob("*.toml")):
             entry = self.read(file)
             self.tips[entry["slug"]] = self.load(PrecautionTip, entry)
-        self.cases = {}
         for file in sorted((path / "cases").glob("*.toml")):
-            entry = self.read(file)
-            self.cases[entry["slug"]] = self.load(CaseStudy, entry)
-        self.guides = {}
+            self.load(CaseStudy, self.read(file))
         for file in sorted((path / "guides").glob("*.toml")):
-            entry = self.read(file)
-            self.guides[entry["slug"]] = self.load(Guide, entry)
+            self.load(Guide, self.read(file))
         for file in sorted((path / "quizzes").glob("*.toml")):
             self.load(Quiz, self.read(file))
 
@@ -202,21 +242,34 @@ class Command(BaseCommand):
             for name, value in fields.items():
                 setattr(item, name, value)
             action = "updated"
-        item.full_clean(exclude=["sources", "tips"], validate_unique=False)
-        item.save()
-        self.load_relations(item, entry)
+        if model is Quiz:
+            item = self.load_quiz(entry, is_published=item.is_published)
+        else:
+            item.full_clean(exclude=["sources", "tips"], validate_unique=False)
+            item.save()
+            self.load_relations(item, entry)
         model.objects.filter(pk=item.pk).update(
             loaded_digest=fingerprint, loaded_at=F("updated_at")
         )
         self.tally[action] += 1
         return item
 
+    def load_quiz(self, entry, *, is_published):
+        """Check and write a quiz with the quiz importer; return it."""
+        data = {**quiz_data(entry), "is_published": is_published}
+        # The files cannot hold an unpublished question, so one that learners
+        # answered stays when it leaves its file.
+        plan = portability.plan_quiz(f"“{entry['slug']}”", data, keep_answered=True)
+        try:
+            [(quiz, _created)] = portability.apply(portability.check([plan]))
+        except portability.InvalidQuizFile as error:
+            raise CommandError("\n".join(error.problems)) from None
+        return quiz
+
     def load_relations(self, item, entry):
         if isinstance(item, Source):
             return
         item.sources.set(self.lookup(self.sources, entry.get("sources", []), item))
-        if isinstance(item, Quiz):
-            self.load_questions(item, entry.get("questions", []))
         if isinstance(item, CaseStudy):
             item.tips.set(self.lookup(self.tips, entry.get("tips", []), item))
             item.figures.all().delete()
@@ -241,86 +294,6 @@ class Command(BaseCommand):
                 )
                 for order, role in enumerate(entry.get("roles", []), start=1)
             )
-
-    def load_questions(self, quiz, entries):
-        """Update the quiz's questions in place, keeping learners' answers.
-
-        Questions and options that learners have answered are never deleted,
-        so no attempt loses what it recorded.
-        """
-        keys = []
-        for order, entry in enumerate(entries, start=1):
-            key = entry.get("key")
-            if not key:
-                raise CommandError(f"A question in “{quiz.slug}” lacks a key.")
-            keys.append(key)
-            if entry.get("kind") == Question.Kind.RED_FLAGS:
-                # The message is its segments, read in order.
-                choices = entry.get("choices", [])
-                entry = {
-                    **entry,
-                    "body": "".join(c.get("text", "") for c in choices),
-                    "body_zh_hans": "".join(c.get("text_zh_hans", "") for c in choices),
-                }
-            fields = localized_values(
-                Question, entry, (*QUESTION_FIELDS, "explanation")
-            )
-            fields.update(
-                quiz=quiz,
-                order=order,
-                # Files are reviewed in git: what they hold is meant to be live.
-                is_published=True,
-                last_verified=entry.get("last_verified", quiz.last_verified),
-                case_study=self.optional(self.cases, entry.get("case_study"), quiz),
-                tip=self.optional(self.tips, entry.get("tip"), quiz),
-                guide=self.optional(self.guides, entry.get("guide"), quiz),
-                chain_link=self.optional(self.links, entry.get("chain_link"), quiz),
-                source=self.lookup(self.sources, [entry.get("source", "")], quiz)[0],
-            )
-            question = Question.objects.filter(key=key).first() or Question(key=key)
-            for name, value in fields.items():
-                setattr(question, name, value)
-            self.validate(question, quiz, exclude=["quiz", "source"])
-            question.save()
-            self.load_choices(question, quiz, entry.get("choices", []))
-        Question.objects.filter(quiz=quiz, answers__isnull=True).exclude(
-            key__in=keys
-        ).delete()
-
-    def load_choices(self, question, quiz, entries):
-        existing = list(question.choices.all())
-        for order, entry in enumerate(entries, start=1):
-            choice = existing[order - 1] if order <= len(existing) else Choice()
-            choice.question = question
-            choice.order = order
-            for name, value in localized_values(
-                Choice, entry, ("text", "explanation")
-            ).items():
-                setattr(choice, name, value)
-            choice.is_correct = bool(entry.get("correct", False))
-            choice.misconception = entry.get("misconception", "")
-            self.validate(choice, quiz, exclude=["question"])
-            choice.save()
-        Choice.objects.filter(
-            question=question, order__gt=len(entries), answers__isnull=True
-        ).delete()
-        problems = question.choice_problems(list(question.choices.all()))
-        if problems:
-            raise CommandError(
-                f"Question “{question.key}”: {' '.join(map(str, problems))}"
-            )
-
-    def validate(self, row, quiz, exclude):
-        try:
-            row.full_clean(exclude=exclude, validate_unique=False)
-        except ValidationError as error:
-            raise CommandError(
-                f"“{quiz.slug}” has an invalid {row._meta.verbose_name}: "
-                f"{error.messages}"
-            ) from None
-
-    def optional(self, known, slug, item):
-        return self.lookup(known, [slug], item)[0] if slug else None
 
     def create_valid(self, rows):
         rows = list(rows)

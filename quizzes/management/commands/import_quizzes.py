@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError("No quiz files found.")
         try:
             if check:
-                portability.check(files)
+                portability.check([portability.read(*file) for file in files])
                 results = None
             else:
                 with reversion.create_revision():
