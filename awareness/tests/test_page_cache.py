@@ -138,3 +138,15 @@ def test_the_default_caches_are_shared_by_every_worker():
     for alias in ("default", "pages"):
         backend = configured.CACHES[alias]["BACKEND"]
         assert "locmem" not in backend
+
+
+def test_loading_content_clears_the_cached_pages(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    client.get(reverse("home"))
+    caches["pages"].set("a-page", "kept")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_content", verbosity=0)
+    assert caches["pages"].get("a-page") is None

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
 
+from awareness import page_cache
 from awareness.languages import localized, translated_fields
 from awareness.models import (
     CaseStudy,
@@ -179,6 +180,9 @@ class Command(BaseCommand):
             raise CommandError(f"No content folder at {path}.")
         with transaction.atomic():
             self.load_all(path)
+            # Figures and chain roles are written in bulk, which sends no
+            # signal for the page cache to hear.
+            page_cache.clear()
         if verbosity:
             self.stdout.write(
                 "Content: {created} created, {updated} updated, "
