@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip, Source
+from awareness.models import Source
 
 from .models import Choice, Question, Quiz
 
@@ -71,10 +71,8 @@ CHOICE_FIELDS = {
 }
 # The pages a question may teach, by the field that points to them.
 PAGES = {
-    "case_study": CaseStudy,
-    "tip": PrecautionTip,
-    "guide": Guide,
-    "chain_link": ChainLink,
+    name: Question._meta.get_field(name).related_model
+    for name in Question.TEACHING_PAGES
 }
 
 
