@@ -1,16 +1,19 @@
-"""`make bench`: the site's main pages against a bare-Django floor.
+"""`make bench`: the site's pages and answering against a bare-Django floor.
 
 Starts the site under gunicorn on 127.0.0.1 with a fresh database and the
-real content, and beside it the floor (bench/floor.py) under the same
-gunicorn settings. Loads each with wrk at several concurrencies and prints
-one table: requests per second, p50 and p99 latency, errors, queries per
-request, and each page's ratio to the floor's template view at the same
-concurrency, which is what the targets are set in.
+real content, a second copy with the page cache off
+(DJANGO_PAGE_CACHE_SECONDS=0), and beside them the floor (bench/floor.py)
+and the reference views (bench/reference_urls.py) under the same gunicorn
+settings. Loads each with wrk at several concurrencies and prints one
+table: requests per second, p50 and p99 latency, errors, queries per
+request, and each row's ratio to the floor's template view measured just
+before that row at the same concurrency, which is what the targets are set
+in (PUBLIC_TARGET and the rest, below). Any error misses the row's target.
 
 Environment:
   BENCH_DATABASE_URL  a PostgreSQL URL for a database to create and drop
                       (default: SQLite in a temporary folder)
-  BENCH_REDIS_URL     Redis for the cache and sessions (default: none)
+  BENCH_REDIS_URL     Redis for the caches (default: none; files instead)
   BENCH_SECONDS       seconds per measurement (default 10)
   BENCH_CONCURRENCY   connections, e.g. "1,8,32" (the default)
   LOCAL_PORTS         ports the servers may use, e.g. "8200-8299"
@@ -39,10 +42,17 @@ from .servers import (
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,8,32").split(",")]
-# Read pages must reach this share of the floor's template view; answering,
-# which writes, this one.
-READ_TARGET = 0.5
-WRITE_TARGET = 0.3
+# Shares of the floor's template view each kind of page must reach.
+PUBLIC_TARGET = 0.5  # a public page, from the page cache
+UNCACHED_TARGET = 0.2  # any page made for its request: caches off, a learner's
+FIRST_VIEW_TARGET = 0.2  # a question not answered yet
+FEEDBACK_TARGET = 0.2  # a question just answered, with its feedback
+RESULT_TARGET = 0.1  # the result of a finished attempt
+ANSWER_TARGET = 0.15  # the answer POST, and 60 % of the two-statement reference
+ANSWER_OF_REFERENCE = 0.6
+ANSWERED_QUESTION_TARGET = 0.08  # answer, feedback in place, next question
+# Queries an answer may take to record, on PostgreSQL (no savepoints).
+ANSWER_QUERIES = 4
 # The quiz every scripted learner takes.
 SLUG = "suspicious-calls"
 
@@ -169,24 +179,31 @@ def answer_lines(public_ids, token):
     return [line for position in sorted(by_position) for line in by_position[position]]
 
 
-def count_queries(method, path, cookies="", data=None):
-    """Return the queries one request makes, in steady state (second try)."""
+def count_queries(method, path, cookies="", data=None, *, page_cache=True):
+    """Return the queries one request makes, in steady state (second try),
+    and how many of them write."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
     for pair in filter(None, cookies.split("; ")):
         name, value = pair.split("=", 1)
         client.cookies[name] = value
-    if method == "GET":
-        client.get(path)
-    with CaptureQueriesContext(connection) as queries:
+    with override_settings(**({} if page_cache else {"PAGE_CACHE_SECONDS": 0})):
         if method == "GET":
             client.get(path)
-        else:
-            client.post(path, data)
-    return len(queries)
+        with CaptureQueriesContext(connection) as queries:
+            if method == "GET":
+                client.get(path)
+            else:
+                client.post(path, data)
+    writes = [
+        query
+        for query in queries
+        if query["sql"].lstrip().split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE")
+    ]
+    return len(queries), len(writes)
 
 
 def machine():
@@ -231,6 +248,11 @@ def main():
 
         with (
             Server("awareness.wsgi", env, log=logs / "site.log") as site,
+            Server(
+                "awareness.wsgi",
+                {**env, "DJANGO_PAGE_CACHE_SECONDS": "0"},
+                log=logs / "uncached.log",
+            ) as uncached,
             Server("bench.floor:application", env, log=logs / "floor.log") as floor,
             Server(
                 "awareness.wsgi",
@@ -238,7 +260,7 @@ def main():
                 log=logs / "reference.log",
             ) as reference,
         ):
-            rows = measure(site, floor, reference)
+            rows = measure(site, uncached, floor, reference)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         workers = env.get("WEB_CONCURRENCY", os.cpu_count())
@@ -267,10 +289,11 @@ def main():
     sys.exit(1 if any(r["errors"] for r in rows) else 0)
 
 
-def measure(site, floor, reference):
+def measure(site, uncached, floor, reference):
     reader = Learner(site.url)
-    # A learner with some history, for My progress and a question page.
-    for public_id in start_attempts(reader, SLUG, 3):
+    # A learner with some history, for My progress, a question and a result.
+    finished = start_attempts(reader, SLUG, 3)
+    for public_id in finished:
         complete_attempt(reader, public_id)
     question = f"/en/attempts/{start_attempts(reader, SLUG, 1)[0]}/1/"
     reader_cookies = reader.cookie_header()
@@ -278,12 +301,16 @@ def measure(site, floor, reference):
     from awareness.models import CaseStudy
 
     case = CaseStudy.objects.published().order_by("number").first()
-    pages = [
-        ("Home", "/en/", ""),
-        ("A case study", case.get_absolute_url(), ""),
-        ("Quiz list", "/en/quizzes/", ""),
-        ("A question (learner)", question, reader_cookies),
-        ("My progress (learner)", "/en/progress/", reader_cookies),
+    public = [
+        ("Home", "/en/"),
+        ("A case study", case.get_absolute_url()),
+        ("Quiz list", "/en/quizzes/"),
+    ]
+    # A learner's own pages are made for every request: no cache holds them.
+    learner_pages = [
+        ("A question, seen again (learner)", question, UNCACHED_TARGET),
+        ("My progress (learner)", "/en/progress/", UNCACHED_TARGET),
+        ("A result (learner)", f"/en/attempts/{finished[0]}/", RESULT_TARGET),
     ]
     rows = []
     for connections in CONCURRENCY:
@@ -297,17 +324,30 @@ def measure(site, floor, reference):
                 0,
             )
         )
-        for name, path, cookies in pages:
+        pages = (
+            [(site, name, path, "", PUBLIC_TARGET) for name, path in public]
+            + [
+                (uncached, f"{name}, caches off", path, "", UNCACHED_TARGET)
+                for name, path in public
+            ]
+            + [
+                (site, name, path, reader_cookies, target)
+                for name, path, target in learner_pages
+            ]
+        )
+        for server, name, path, cookies, target in pages:
             # The floor is measured again just before each page, so that each
             # ratio compares two runs made under the same load on the machine.
             base = floor_template(floor, connections)["rps"]
             result = wrk(
-                site.url + path,
+                server.url + path,
                 connections,
                 headers=[f"Cookie: {cookies}"] if cookies else (),
             )
-            queries = count_queries("GET", path, cookies)
-            rows.append(row(name, connections, result, queries, base, READ_TARGET))
+            queries, _writes = count_queries(
+                "GET", path, cookies, page_cache=server is site
+            )
+            rows.append(row(name, connections, result, queries, base, target))
         rows.extend(answering(site, floor, reference, connections))
     return rows
 
@@ -316,7 +356,7 @@ def floor_template(floor, connections):
     return wrk(floor.url + "/template", connections)
 
 
-def scripted(server, floor, connections, lines, cookies):
+def scripted(server, floor, connections, lines, cookies, headers=()):
     """Send each line once (bench/requests.lua: a path to GET, or a path and
     a form to POST) with these cookies; return the floor's template view
     measured just before, and wrk's numbers."""
@@ -330,6 +370,7 @@ def scripted(server, floor, connections, lines, cookies):
             headers=[
                 f"Cookie: {cookies}",
                 "Content-Type: application/x-www-form-urlencoded",
+                *headers,
             ],
             script=Path(__file__).with_name("requests.lua"),
             script_args=[file.name, str(min(connections, 2))],
@@ -340,36 +381,58 @@ def scripted(server, floor, connections, lines, cookies):
 
 
 def answering(site, floor, reference, connections):
-    """Measure answering: real POSTs with CSRF, each a new question."""
+    """Measure answering: real POSTs with CSRF, each a new question; then
+    the pages a learner sees around it."""
     from quizzes.models import Answer
 
     learner = Learner(site.url)
     needed = int(max(2000, 400 * SECONDS * (1 + connections / 8)))
-    public_ids = start_attempts(learner, SLUG, needed // 10)
+    public_ids = start_attempts(learner, SLUG, needed // 5)
     page = learner.get(f"/en/attempts/{public_ids[0]}/1/")
     token = csrf_token(page)
     lines = answer_lines(public_ids, token)
     # One line answers through the test client, to count its queries.
     counted_path, counted_body = lines.pop(0).split("\t")
-    queries = count_queries(
+    queries, writes = count_queries(
         "POST",
         counted_path,
         learner.cookie_header(),
         dict(urllib.parse.parse_qsl(counted_body)),
     )
     before = Answer.objects.filter(answered_at__isnull=False).count()
+    # Half the lines, in order of position: what the run does not answer is
+    # left for the rows below.
+    lines = lines[: len(lines) // 2]
     base, result = scripted(site, floor, connections, lines, learner.cookie_header())
     recorded = Answer.objects.filter(answered_at__isnull=False).count() - before - 1
     answer_row = row(
-        "Answering a question (POST)", connections, result, queries, base, WRITE_TARGET
+        "Answering a question (POST, no JavaScript: a redirect)",
+        connections,
+        result,
+        queries,
+        base,
+        ANSWER_TARGET,
     )
-    answer_row["note"] = f"{recorded} of {result['requests']} recorded"
-    if recorded < result["requests"] * 0.99:
+    answer_row["note"] = (
+        f"{recorded} of {result['requests']} recorded; {writes} writes,"
+        f" at most {ANSWER_QUERIES}"
+    )
+    if recorded < result["requests"] * 0.99 or writes > ANSWER_QUERIES:
+        answer_row["missed"] = True
+    references = reference_rows(
+        reference, floor, connections, learner, public_ids, token
+    )
+    two_statements = references[-1]["rps"]
+    share = result["rps"] / two_statements
+    answer_row["note"] += f"; {share:.0%} of the two-statement reference"
+    if share < ANSWER_OF_REFERENCE:
         answer_row["missed"] = True
     return [
         answer_row,
-        *reference_rows(reference, floor, connections, learner, public_ids, token),
+        *references,
+        feedback_views(site, floor, connections, learner, public_ids),
         first_views(site, floor, connections, learner, public_ids),
+        answered_questions(site, floor, connections, learner, public_ids, token),
     ]
 
 
@@ -417,17 +480,27 @@ def reference_rows(reference, floor, connections, learner, public_ids, token):
     return rows
 
 
-def first_views(site, floor, connections, learner, public_ids):
-    """Measure the first view of answered questions, which no cache holds.
-
-    A learner's question page is cached for them once rendered, so the row
-    above it measures a second look; every answer makes the page new, and
-    this is what it costs then. For reference: the issue sets no target.
-    """
-    from django.db import connection
+def _client_of(learner):
     from django.test import Client
+
+    client = Client()
+    for pair in learner.cookie_header().split("; "):
+        name, value = pair.split("=", 1)
+        client.cookies[name] = value
+    return client
+
+
+def _queries_of(client, path, **headers):
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path, headers=headers)
+    return len(queries)
+
+
+def feedback_views(site, floor, connections, learner, public_ids):
+    """Measure questions just answered: each page shows its feedback."""
     from quizzes.models import Answer
 
     answered = Answer.objects.filter(
@@ -436,23 +509,108 @@ def first_views(site, floor, connections, learner, public_ids):
     paths = [
         f"/en/attempts/{public_id}/{position}/" for public_id, position in answered
     ]
-    client = Client()
-    for pair in learner.cookie_header().split("; "):
-        name, value = pair.split("=", 1)
-        client.cookies[name] = value
-    with CaptureQueriesContext(connection) as queries:
-        client.get(paths.pop())
+    queries = _queries_of(_client_of(learner), paths.pop())
     base, result = scripted(site, floor, connections, paths, learner.cookie_header())
-    first = min(result["requests"], len(paths))
     views_row = row(
-        "A question, first view after answering (learner; no target)",
+        "A question just answered, with its feedback (learner)",
         connections,
         result,
-        len(queries),
+        queries,
         base,
+        FEEDBACK_TARGET,
     )
-    views_row["note"] = f"{first} of {result['requests']} first views"
+    views_row["note"] = f"{min(result['requests'], len(paths))} different pages"
     return views_row
+
+
+def _next_questions(public_ids):
+    """Return each attempt's first unanswered position, as (public_id, n)."""
+    from django.db.models import Min
+
+    from quizzes.models import Answer
+
+    return list(
+        Answer.objects.filter(
+            attempt__public_id__in=public_ids, answered_at__isnull=True
+        )
+        .values_list("attempt__public_id")
+        .annotate(position=Min("position"))
+        .order_by("attempt__public_id")
+    )
+
+
+def first_views(site, floor, connections, learner, public_ids):
+    """Measure the question a learner goes on to: not answered yet.
+
+    No cache holds a learner's page, so a second look costs the same; the
+    run has one page per attempt and sends them again when it runs out.
+    """
+    paths = [f"/en/attempts/{pid}/{n}/" for pid, n in _next_questions(public_ids)]
+    queries = _queries_of(_client_of(learner), paths[-1])
+    base, result = scripted(site, floor, connections, paths, learner.cookie_header())
+    views_row = row(
+        "A question, first view (learner)",
+        connections,
+        result,
+        queries,
+        base,
+        FIRST_VIEW_TARGET,
+    )
+    views_row["note"] = f"{min(result['requests'], len(paths))} different pages"
+    return views_row
+
+
+def answered_questions(site, floor, connections, learner, public_ids, token):
+    """Measure one question answered with JavaScript on: the answer POST,
+    whose response is the question with its feedback, then the next one.
+
+    Each thread of wrk sends its lines in order: its POST, then its GET.
+    """
+    from quizzes.models import Answer
+
+    threads = min(connections, 2)
+    pairs = []
+    for public_id, position in _next_questions(public_ids):
+        answer = (
+            Answer.objects.filter(attempt__public_id=public_id, position=position)
+            .select_related("question")
+            .get()
+        )
+        choice = answer.question.choices.all()[0]
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "choice": choice.key}
+        )
+        base_path = f"/en/attempts/{public_id}"
+        pairs.append(
+            (f"{base_path}/{position}/answer/\t{body}", f"{base_path}/{position + 1}/")
+        )
+    lines = []
+    for start in range(0, len(pairs) - threads + 1, threads):
+        group = pairs[start : start + threads]
+        lines += [post for post, _get in group] + [get for _post, get in group]
+    before = Answer.objects.filter(answered_at__isnull=False).count()
+    base, result = scripted(
+        site,
+        floor,
+        connections,
+        lines,
+        learner.cookie_header(),
+        headers=["X-Requested-With: fetch"],
+    )
+    recorded = Answer.objects.filter(answered_at__isnull=False).count() - before
+    # Two requests make one answered question.
+    per_question = {**result, "rps": result["rps"] / 2}
+    questions_row = row(
+        "One question answered with JavaScript: answer with feedback, next"
+        " question (per question)",
+        connections,
+        per_question,
+        "–",
+        base,
+        ANSWERED_QUESTION_TARGET,
+    )
+    questions_row["note"] = f"{recorded} of {result['requests'] // 2} recorded"
+    return questions_row
 
 
 def row(name, connections, result, queries, base=None, target=None):

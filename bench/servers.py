@@ -99,6 +99,8 @@ def site_environment(database_url, redis_url="", **extra):
         DJANGO_HTTPS="0",
         DATABASE_URL=database_url,
         DJANGO_CACHE_KEY_PREFIX=f"awareness-{secrets.token_hex(4)}",
+        # Without Redis the caches are files: a folder of this run's own.
+        DJANGO_CACHE_DIR=tempfile.mkdtemp(prefix="awareness-cache-"),
         DJANGO_LOG_LEVEL="WARNING",
     )
     if redis_url:
