@@ -27,7 +27,17 @@ function init(args)
   end
 end
 
+-- wrk 4.1 calls request() once on its first thread before it connects,
+-- to check the script, and never sends what it gets: without this, that
+-- thread's first line would be skipped (an answer never sent, and the next
+-- one of that attempt out of order). Seen with a server logging each path.
+local probed = false
+
 function request()
+  if thread_number == 1 and not probed then
+    probed = true
+    return requests[1]
+  end
   position = position + 1
   if position > #requests then
     -- Out of fresh lines: the run reports how many were sent once.
