@@ -406,6 +406,22 @@ LOGGING = {
 
 SITE_NAME = _("Guard Your Info")
 
+
+def _default_site_url():
+    """Return the first plain host allowed, else where a local server runs."""
+    for host in ALLOWED_HOSTS:
+        if host != "*" and not host.startswith("."):
+            return f"{'https' if HTTPS else 'http'}://{host}"
+    # Django's test client calls itself testserver; runserver's default port.
+    return "http://testserver" if TESTING else "http://localhost:8000"
+
+
+# The site's own address, for every link that names a host (canonical and
+# language links, the sitemap, password-reset e-mails). Never taken from the
+# request: Django checks the Host header's name but not its port, and a
+# path like //evil.example/ would otherwise become a link to another host.
+SITE_URL = (os.environ.get("DJANGO_SITE_URL") or _default_site_url()).rstrip("/")
+
 # Staff: content whose facts were last checked longer ago than this is listed
 # as stale on the admin dashboard.
 STALE_AFTER_DAYS = int(os.environ.get("DJANGO_STALE_AFTER_DAYS", "365"))
