@@ -79,7 +79,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             **form_page(
                 _("Reset your password"),
                 email_template_name="accounts/password_reset_email.txt",

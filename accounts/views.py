@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.db import transaction
@@ -183,3 +183,15 @@ def forget_me(request):
         request.session.flush()
         return redirect("accounts:forgotten")
     return render(request, "accounts/forget.html", {"held": held_about(request)})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with the link in the e-mail on the site's own address.
+
+    Django would build it from the request's Host header, whose port is
+    never checked against ALLOWED_HOSTS.
+    """
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL}

@@ -120,3 +120,21 @@ def test_signup_ignores_an_offsite_next(client):
         },
     )
     assertRedirects(response, "/en/progress/")
+
+
+def test_the_reset_link_names_the_configured_site_not_the_host_header(
+    client, django_user_model, settings
+):
+    settings.ALLOWED_HOSTS = ["example.org"]
+    settings.SITE_URL = "https://example.org"
+    django_user_model.objects.create_user(
+        "learner", email="learner@example.org", password=PASSWORD
+    )
+    client.post(
+        "/en/accounts/password/reset/",
+        {"email": "learner@example.org"},
+        HTTP_HOST="example.org:6666",
+    )
+    body = mail.outbox[0].body
+    assert "https://example.org/en/accounts/password/reset/" in body
+    assert ":6666" not in body
