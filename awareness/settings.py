@@ -278,6 +278,9 @@ if not DEBUG and not TESTING:
 # over HTTPS: redirect plain HTTP, send HSTS, and keep cookies off HTTP.
 HTTPS = os.environ.get("DJANGO_HTTPS", "0" if DEBUG or TESTING else "1") == "1"
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe the app servers over plain HTTP, behind the TLS they
+# terminate; the health check sets no cookie and shows nothing private.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) * HTTPS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Preload only says the site consents; listing needs a submission too.
