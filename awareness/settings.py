@@ -72,10 +72,12 @@ MIDDLEWARE = [
     # Ours: headers Django has no setting for, and HEAD without a body; on
     # the outside, so that static files and error pages get them too.
     "awareness.middleware.finish_response",
+    # The same policy for every response: no inline code, so no nonce.
+    # Outside whitenoise, so that static files get it too: an SVG opened
+    # directly is a document that could run script.
+    "csp.middleware.CSPMiddleware",
     # Static files are answered here, before sessions or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The same policy for every response: no inline code, so no nonce.
-    "csp.middleware.CSPMiddleware",
     # Sees the final body and ETag of every page, cached or not, so that a
     # reload of an unchanged page is a 304.
     "django.middleware.http.ConditionalGetMiddleware",

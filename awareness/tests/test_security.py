@@ -321,3 +321,16 @@ def test_absolute_links_name_the_configured_site_not_the_host_header(client, set
     assert (
         f'<link rel="canonical" href="https://example.org{reverse("about")}">' in body
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/en", "/static/css/site.css", "/static/img/favicon.svg", "/fail/500/"],
+)
+def test_redirects_static_files_and_the_500_page_carry_the_headers(url):
+    from django.test import override_settings
+
+    with override_settings(ROOT_URLCONF="awareness.tests.error_urls"):
+        response = Client(raise_request_exception=False).get(url)
+    assert response.status_code in (200, 301, 302, 500), url
+    assert_security_headers(response, url)
