@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout, views as auth_views
+from django.contrib.auth import (
+    authenticate,
+    get_user_model,
+    login,
+    logout,
+    views as auth_views,
+)
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,8 +55,10 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("quizzes:progress")
     form = SignupForm(request.POST or None)
+    user = None
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = create_account(request, form)
+    if user is not None:
         login(request, user)
         join_progress(request, user)
         messages.success(request, _("Welcome! Your account is ready."))
@@ -70,6 +78,32 @@ def signup(request):
         {"form": form, "next": request.GET.get("next", "")},
         status=400 if form.errors else 200,
     )
+
+
+def _name_taken(form):
+    message = form.instance.unique_error_message(get_user_model(), ["username"])
+    form.add_error("username", message)
+
+
+def create_account(request, form):
+    """Return the account the valid sign-up form makes, or None if the name went.
+
+    Another request can take the name between the form's check and the
+    insert. When its password is this one too, it was the first click of a
+    double click, and signing in to that account is what the visitor meant.
+    """
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+        )
+        if user is None:
+            _name_taken(form)
+        return user
 
 
 def held_about(request):
@@ -137,9 +171,16 @@ def export_data(request):
 def account_details(request):
     form = AccountDetailsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your details are saved."))
-        return redirect("accounts:my_data")
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # Another account took the name since the form checked it.
+            request.user.refresh_from_db(fields=["username", "email"])
+            _name_taken(form)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("accounts:my_data")
     return render(
         request,
         "accounts/form.html",
