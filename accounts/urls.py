@@ -58,7 +58,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             **form_page(
                 _("Change your password"),
                 success_url=reverse_lazy("accounts:password_change_done"),

@@ -23,7 +23,12 @@ from awareness.throttle import rate_limit
 from quizzes import personal_data
 from quizzes.models import learner_key
 
-from .forms import AccountDetailsForm, DeleteAccountForm, SignupForm
+from .forms import (
+    AccountDetailsForm,
+    DeleteAccountForm,
+    SignupForm,
+    ThrottledPasswordChangeForm,
+)
 
 
 def join_progress(request, user):
@@ -197,7 +202,7 @@ def delete_account(request):
     if user.is_staff:
         # Staff accounts carry the admin's history of content changes.
         return render(request, "accounts/delete.html", {"staff": True}, status=403)
-    form = DeleteAccountForm(user, request.POST or None)
+    form = DeleteAccountForm(user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             personal_data.erase(user=user, learner_key=learner_key(request))
@@ -236,3 +241,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL}
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the old password checked under the sign-in lockout."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

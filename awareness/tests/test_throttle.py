@@ -265,3 +265,31 @@ def test_rate_limits_can_be_switched_off_or_changed_from_the_environment():
         )
         assert expected in result.stdout
     assert "'signup': 'off'" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "rest"),
+    [
+        (
+            "accounts:password_change",
+            "old_password",
+            {
+                "new_password1": "a-new-long-passphrase",
+                "new_password2": "a-new-long-passphrase",
+            },
+        ),
+        ("accounts:delete", "password", {}),
+    ],
+)
+def test_password_checks_from_a_signed_in_session_are_locked_out_too(
+    client, ann, rate_limits, url, field, rest
+):
+    client.force_login(ann)
+    for _ in range(5):
+        response = client.post(reverse(url), {field: "wrong", **rest})
+        assert response.status_code == 400
+    response = client.post(reverse(url), {field: PASSWORD, **rest})
+    assert response.status_code == 429
+    assert "Too many failed" in response.content.decode()
+    ann.refresh_from_db()
+    assert ann.check_password(PASSWORD)
