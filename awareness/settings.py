@@ -393,8 +393,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "awareness.logs.JsonFormatter"}},
+    "filters": {"redact": {"()": "awareness.logs.RedactSecrets"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact"],
+        },
         "null": {"class": "logging.NullHandler"},
     },
     "root": {
