@@ -91,16 +91,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/message.html",
-            extra_context={
-                "title": _("Check your e-mail"),
-                "message": _(
-                    "If an account has that address, we have sent it a link to "
-                    "choose a new password."
-                ),
-            },
-        ),
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(

@@ -242,6 +242,41 @@ class PasswordResetView(auth_views.PasswordResetView):
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL}
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not settings.EMAIL_IS_SENT:
+            context["note"] = _(
+                "This site does not send e-mail yet. If an account has the "
+                "address you enter, its reset link is saved on the server, "
+                "where only the people who run the site can read it: ask them "
+                "for it."
+            )
+        return context
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    """Say where the reset link went: an inbox, or only the server's files."""
+
+    template_name = "accounts/message.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.EMAIL_IS_SENT:
+            context["title"] = _("Check your e-mail")
+            context["message"] = _(
+                "If an account has that address, we have sent it a link to "
+                "choose a new password."
+            )
+        else:
+            context["title"] = _("Reset link saved on the server")
+            context["message"] = _(
+                "No e-mail was sent: this site does not send e-mail yet. If an "
+                "account has that address, its reset link is saved on the "
+                "server, where only the people who run the site can read it. "
+                "Ask them to pass it on to you."
+            )
+        return context
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's, with the old password checked under the sign-in lockout."""

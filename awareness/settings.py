@@ -374,11 +374,24 @@ for _item in _limits.split(","):
         _name, _rate = (part.strip() for part in _item.split("=", 1))
         RATE_LIMITS[_name] = _rate
 
-# E-mail, only for password resets: printed locally, SMTP when configured.
+# E-mail, only for password resets: SMTP when configured. Otherwise each
+# message is a file in var/mail/ that only the site's own user can open, and
+# never printed beside the logs: a reset link is a key to an account.
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+_FILE_EMAIL = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", _FILE_EMAIL)
+EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH", VAR_DIR / "mail"))
+if EMAIL_BACKEND == _FILE_EMAIL:
+    EMAIL_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
+    EMAIL_FILE_PATH.chmod(0o700)
+# Whether mail leaves this machine; when not, the reset pages say so rather
+# than tell the visitor to check their inbox.
+EMAIL_IS_SENT = EMAIL_BACKEND not in {
+    _FILE_EMAIL,
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")

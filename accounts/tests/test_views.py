@@ -5,6 +5,8 @@ from unittest import mock
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from pytest_django.asserts import assertContains, assertRedirects
 
 from accounts.forms import AccountDetailsForm, SignupForm
@@ -219,3 +221,32 @@ def test_two_accounts_renamed_to_one_name_at_once_is_a_form_error(
     me.refresh_from_db()
     assert me.username == "me"
     assert "wanted" not in caplog.text
+
+
+def test_without_mail_the_reset_pages_say_no_e_mail_is_sent(
+    client, django_user_model, settings, tmp_path, capfd
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    settings.EMAIL_IS_SENT = False
+    user = django_user_model.objects.create_user(
+        "learner", email="learner@example.org", password=PASSWORD
+    )
+    link = f"/en/accounts/password/reset/{urlsafe_base64_encode(force_bytes(user.pk))}/"
+    assertContains(client.get("/en/accounts/password/reset/"), "does not send e-mail")
+    response = client.post(
+        "/en/accounts/password/reset/", {"email": "learner@example.org"}, follow=True
+    )
+    assertContains(response, "No e-mail was sent")
+    assert "Check your e-mail" not in response.content.decode()
+    (saved,) = tmp_path.iterdir()
+    assert link in saved.read_text()
+    printed = capfd.readouterr()
+    assert link not in printed.out + printed.err
+
+
+def test_with_mail_the_reset_pages_say_check_your_e_mail(client, settings):
+    settings.EMAIL_IS_SENT = True
+    response = client.get("/en/accounts/password/reset/")
+    assert "does not send e-mail" not in response.content.decode()
+    assertContains(client.get("/en/accounts/password/reset/sent/"), "Check your e-mail")
