@@ -47,7 +47,8 @@ $(NODE_STAMP): package.json package-lock.json
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python -m manage migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python -m manage load_content
-	DJANGO_DEBUG=1 $(BIN)/python -m manage runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	$(BIN)/python -m manage runserver 127.0.0.1:$(PORT)
 
 # Production-like on this machine: gunicorn, static files from whitenoise,
 # debugging off. Plain HTTP on 127.0.0.1, so DJANGO_HTTPS defaults to 0 here;
@@ -60,6 +61,7 @@ serve: install
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" \
 	DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
+	DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)}" \
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py awareness.wsgi
 
 test: install node

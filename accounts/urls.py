@@ -58,7 +58,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        views.PasswordChangeView.as_view(
             **form_page(
                 _("Change your password"),
                 success_url=reverse_lazy("accounts:password_change_done"),
@@ -79,7 +79,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        views.PasswordResetView.as_view(
             **form_page(
                 _("Reset your password"),
                 email_template_name="accounts/password_reset_email.txt",
@@ -91,16 +91,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="accounts/message.html",
-            extra_context={
-                "title": _("Check your e-mail"),
-                "message": _(
-                    "If an account has that address, we have sent it a link to "
-                    "choose a new password."
-                ),
-            },
-        ),
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(

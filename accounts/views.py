@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import (
+    authenticate,
+    get_user_model,
+    login,
+    logout,
+    views as auth_views,
+)
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +23,12 @@ from awareness.throttle import rate_limit
 from quizzes import personal_data
 from quizzes.models import learner_key
 
-from .forms import AccountDetailsForm, DeleteAccountForm, SignupForm
+from .forms import (
+    AccountDetailsForm,
+    DeleteAccountForm,
+    SignupForm,
+    ThrottledPasswordChangeForm,
+)
 
 
 def join_progress(request, user):
@@ -49,8 +60,10 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("quizzes:progress")
     form = SignupForm(request.POST or None)
+    user = None
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = create_account(request, form)
+    if user is not None:
         login(request, user)
         join_progress(request, user)
         messages.success(request, _("Welcome! Your account is ready."))
@@ -70,6 +83,32 @@ def signup(request):
         {"form": form, "next": request.GET.get("next", "")},
         status=400 if form.errors else 200,
     )
+
+
+def _name_taken(form):
+    message = form.instance.unique_error_message(get_user_model(), ["username"])
+    form.add_error("username", message)
+
+
+def create_account(request, form):
+    """Return the account the valid sign-up form makes, or None if the name went.
+
+    Another request can take the name between the form's check and the
+    insert. When its password is this one too, it was the first click of a
+    double click, and signing in to that account is what the visitor meant.
+    """
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+        )
+        if user is None:
+            _name_taken(form)
+        return user
 
 
 def held_about(request):
@@ -137,9 +176,16 @@ def export_data(request):
 def account_details(request):
     form = AccountDetailsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your details are saved."))
-        return redirect("accounts:my_data")
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            # Another account took the name since the form checked it.
+            request.user.refresh_from_db(fields=["username", "email"])
+            _name_taken(form)
+        else:
+            messages.success(request, _("Your details are saved."))
+            return redirect("accounts:my_data")
     return render(
         request,
         "accounts/form.html",
@@ -156,7 +202,7 @@ def delete_account(request):
     if user.is_staff:
         # Staff accounts carry the admin's history of content changes.
         return render(request, "accounts/delete.html", {"staff": True}, status=403)
-    form = DeleteAccountForm(user, request.POST or None)
+    form = DeleteAccountForm(user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             personal_data.erase(user=user, learner_key=learner_key(request))
@@ -183,3 +229,64 @@ def forget_me(request):
         request.session.flush()
         return redirect("accounts:forgotten")
     return render(request, "accounts/forget.html", {"held": held_about(request)})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with the link in the e-mail on the site's own address.
+
+    Django would build it from the request's Host header, whose port is
+    never checked against ALLOWED_HOSTS.
+    """
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not settings.EMAIL_IS_SENT:
+            context["note"] = _(
+                "This site does not send e-mail yet. If an account has the "
+                "address you enter, its reset link is saved on the server, "
+                "where only the people who run the site can read it: ask them "
+                "for it."
+            )
+        return context
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    """Say where the reset link went: an inbox, or only the server's files."""
+
+    template_name = "accounts/message.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.EMAIL_IS_SENT:
+            context["title"] = _("Check your e-mail")
+            context["message"] = _(
+                "If an account has that address, we have sent it a link to "
+                "choose a new password."
+            )
+        else:
+            context["title"] = _("Reset link saved on the server")
+            context["message"] = _(
+                "No e-mail was sent: this site does not send e-mail yet. If an "
+                "account has that address, its reset link is saved on the "
+                "server, where only the people who run the site can read it. "
+                "Ask them to pass it on to you."
+            )
+        return context
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, with the old password checked under the sign-in lockout."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

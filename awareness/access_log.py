@@ -6,20 +6,17 @@ search can be personal), the status, the size and the time taken. Password
 reset links carry a secret token in their path, so it is blanked out.
 """
 
-import re
-
 from gunicorn.glogging import Logger
 
 from .addresses import network
-
-SECRET_PATH = re.compile(r"(/password/reset/)[^/]+/[^/]+/")
+from .logs import redact
 
 
 class AccessLogger(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["h"] = network(atoms["h"])
-        atoms["U"] = SECRET_PATH.sub(r"\1…/…/", atoms["U"] or "")
+        atoms["U"] = redact(atoms["U"] or "")
         # Nothing below may reach a line even if the format asked for it.
         for name in ("r", "q", "u", "f", "a"):
             atoms[name] = "-"

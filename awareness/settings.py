@@ -72,10 +72,12 @@ MIDDLEWARE = [
     # Ours: headers Django has no setting for, and HEAD without a body; on
     # the outside, so that static files and error pages get them too.
     "awareness.middleware.finish_response",
+    # The same policy for every response: no inline code, so no nonce.
+    # Outside whitenoise, so that static files get it too: an SVG opened
+    # directly is a document that could run script.
+    "csp.middleware.CSPMiddleware",
     # Static files are answered here, before sessions or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The same policy for every response: no inline code, so no nonce.
-    "csp.middleware.CSPMiddleware",
     # Sees the final body and ETag of every page, cached or not, so that a
     # reload of an unchanged page is a 304.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -278,6 +280,9 @@ if not DEBUG and not TESTING:
 # over HTTPS: redirect plain HTTP, send HSTS, and keep cookies off HTTP.
 HTTPS = os.environ.get("DJANGO_HTTPS", "0" if DEBUG or TESTING else "1") == "1"
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe the app servers over plain HTTP, behind the TLS they
+# terminate; the health check sets no cookie and shows nothing private.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) * HTTPS
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Preload only says the site consents; listing needs a submission too.
@@ -369,11 +374,24 @@ for _item in _limits.split(","):
         _name, _rate = (part.strip() for part in _item.split("=", 1))
         RATE_LIMITS[_name] = _rate
 
-# E-mail, only for password resets: printed locally, SMTP when configured.
+# E-mail, only for password resets: SMTP when configured. Otherwise each
+# message is a file in var/mail/ that only the site's own user can open, and
+# never printed beside the logs: a reset link is a key to an account.
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+_FILE_EMAIL = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", _FILE_EMAIL)
+EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH", VAR_DIR / "mail"))
+if EMAIL_BACKEND == _FILE_EMAIL:
+    EMAIL_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
+    EMAIL_FILE_PATH.chmod(0o700)
+# Whether mail leaves this machine; when not, the reset pages say so rather
+# than tell the visitor to check their inbox.
+EMAIL_IS_SENT = EMAIL_BACKEND not in {
+    _FILE_EMAIL,
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
@@ -388,8 +406,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "awareness.logs.JsonFormatter"}},
+    "filters": {"redact": {"()": "awareness.logs.RedactSecrets"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["redact"],
+        },
         "null": {"class": "logging.NullHandler"},
     },
     "root": {
@@ -405,6 +428,22 @@ LOGGING = {
 # Site
 
 SITE_NAME = _("Guard Your Info")
+
+
+def _default_site_url():
+    """Return the first plain host allowed, else where a local server runs."""
+    for host in ALLOWED_HOSTS:
+        if host != "*" and not host.startswith("."):
+            return f"{'https' if HTTPS else 'http'}://{host}"
+    # Django's test client calls itself testserver; runserver's default port.
+    return "http://testserver" if TESTING else "http://localhost:8000"
+
+
+# The site's own address, for every link that names a host (canonical and
+# language links, the sitemap, password-reset e-mails). Never taken from the
+# request: Django checks the Host header's name but not its port, and a
+# path like //evil.example/ would otherwise become a link to another host.
+SITE_URL = (os.environ.get("DJANGO_SITE_URL") or _default_site_url()).rstrip("/")
 
 # Staff: content whose facts were last checked longer ago than this is listed
 # as stale on the admin dashboard.

@@ -153,7 +153,10 @@ def client_key(request):
 
     A learner is named as everywhere else (the account, else the session's
     learner token); a visitor who has not started learning is counted by
-    session, and one without a session by network.
+    session. A visitor without a session yet is nobody in particular
+    (None): counting first visits per network would let 30 people on one
+    network lock everyone else there out, so only the network's higher
+    ceiling counts them.
     """
     user = request.user
     learner = learner_identity(
@@ -163,7 +166,7 @@ def client_key(request):
         return learner
     if request.session.session_key:
         return f"session:{request.session.session_key}"
-    return f"network:{network(client_ip(request))}"
+    return None
 
 
 def rate_limit(*, per_client=None, per_network=None):
@@ -174,8 +177,9 @@ def rate_limit(*, per_client=None, per_network=None):
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
                 checks = []
-                if per_client:
-                    checks.append((per_client, client_key(request)))
+                client = client_key(request) if per_client else None
+                if client is not None:
+                    checks.append((per_client, client))
                 if per_network:
                     checks.append((per_network, network(client_ip(request))))
                 for scope, ident in checks:

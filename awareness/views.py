@@ -197,7 +197,7 @@ def robots_txt(request):
         "User-agent: *",
         *(f"Disallow: {path}" for path in sorted(hidden)),
         "",
-        f"Sitemap: {request.build_absolute_uri(reverse('django.contrib.sitemaps.views.sitemap'))}",
+        f"Sitemap: {settings.SITE_URL}{reverse('django.contrib.sitemaps.views.sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -1,8 +1,15 @@
+import logging
+from functools import partial
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from pytest_django.asserts import assertContains, assertRedirects
 
+from accounts.forms import AccountDetailsForm, SignupForm
 from quizzes.models import Attempt
 from quizzes.tests.factories import make_question, make_quiz
 
@@ -120,3 +127,126 @@ def test_signup_ignores_an_offsite_next(client):
         },
     )
     assertRedirects(response, "/en/progress/")
+
+
+def test_the_reset_link_names_the_configured_site_not_the_host_header(
+    client, django_user_model, settings
+):
+    settings.ALLOWED_HOSTS = ["example.org"]
+    settings.SITE_URL = "https://example.org"
+    django_user_model.objects.create_user(
+        "learner", email="learner@example.org", password=PASSWORD
+    )
+    client.post(
+        "/en/accounts/password/reset/",
+        {"email": "learner@example.org"},
+        HTTP_HOST="example.org:6666",
+    )
+    body = mail.outbox[0].body
+    assert "https://example.org/en/accounts/password/reset/" in body
+    assert ":6666" not in body
+
+
+def _racing(form_class, rival):
+    """Let rival() commit between the form's checks and its save.
+
+    That is where a racing request's row lands.
+    """
+    is_valid = form_class.is_valid
+
+    def rival_after_checks(self):
+        valid = is_valid(self)
+        rival()
+        return valid
+
+    return mock.patch.object(form_class, "is_valid", rival_after_checks)
+
+
+def test_a_double_clicked_sign_up_makes_one_account_and_signs_in(
+    client, django_user_model, caplog
+):
+    """The second click's insert fails on the first one's row: it signs in."""
+    caplog.set_level(logging.DEBUG)
+    rival = partial(django_user_model.objects.create_user, "learner", password=PASSWORD)
+    with _racing(SignupForm, rival):
+        response = client.post(
+            "/en/accounts/signup/",
+            {"username": "learner", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    assertRedirects(response, "/en/progress/")
+    user = django_user_model.objects.get()
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert "learner" not in caplog.text
+
+
+def test_a_sign_up_racing_someone_else_for_the_name_is_a_form_error(
+    client, django_user_model, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    rival = partial(
+        django_user_model.objects.create_user, "learner", password="someone-elses-pw"
+    )
+    with _racing(SignupForm, rival):
+        response = client.post(
+            "/en/accounts/signup/",
+            {"username": "learner", "password1": PASSWORD, "password2": PASSWORD},
+        )
+    assertContains(
+        response, "A user with that username already exists.", status_code=400
+    )
+    assert "_auth_user_id" not in client.session
+    assert django_user_model.objects.count() == 1
+    assert "learner" not in caplog.text
+
+
+def test_two_accounts_renamed_to_one_name_at_once_is_a_form_error(
+    client, django_user_model, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    me = django_user_model.objects.create_user("me", password=PASSWORD)
+    other = django_user_model.objects.create_user("other", password=PASSWORD)
+    client.force_login(me)
+
+    def rival():
+        other.username = "wanted"
+        other.save()
+
+    with _racing(AccountDetailsForm, rival):
+        response = client.post(
+            "/en/accounts/details/", {"username": "wanted", "email": ""}
+        )
+    assertContains(
+        response, "A user with that username already exists.", status_code=400
+    )
+    me.refresh_from_db()
+    assert me.username == "me"
+    assert "wanted" not in caplog.text
+
+
+def test_without_mail_the_reset_pages_say_no_e_mail_is_sent(
+    client, django_user_model, settings, tmp_path, capfd
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    settings.EMAIL_IS_SENT = False
+    user = django_user_model.objects.create_user(
+        "learner", email="learner@example.org", password=PASSWORD
+    )
+    link = f"/en/accounts/password/reset/{urlsafe_base64_encode(force_bytes(user.pk))}/"
+    assertContains(client.get("/en/accounts/password/reset/"), "does not send e-mail")
+    response = client.post(
+        "/en/accounts/password/reset/", {"email": "learner@example.org"}, follow=True
+    )
+    assertContains(response, "No e-mail was sent")
+    assert "Check your e-mail" not in response.content.decode()
+    (saved,) = tmp_path.iterdir()
+    assert link in saved.read_text()
+    printed = capfd.readouterr()
+    assert link not in printed.out + printed.err
+
+
+def test_with_mail_the_reset_pages_say_check_your_e_mail(client, settings):
+    settings.EMAIL_IS_SENT = True
+    response = client.get("/en/accounts/password/reset/")
+    assert "does not send e-mail" not in response.content.decode()
+    assertContains(client.get("/en/accounts/password/reset/sent/"), "Check your e-mail")

@@ -1,7 +1,9 @@
 import re
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
+from django.utils.encoding import escape_uri_path
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -88,18 +90,27 @@ def lang_attribute(code):
     return bcp47(code or "en")
 
 
+def site_path(path):
+    """Return path as a path on this site.
+
+    Browsers read //host/… and /\\host/… as another host's address.
+    """
+    return "/" + path.lstrip("/\\")
+
+
 @register.simple_tag(takes_context=True)
 def languages(context):
     """Return this page in every language, for the switcher and hreflang."""
     request = context.get("request")
-    path = request.get_full_path() if request else "/"
+    path = site_path(request.get_full_path()) if request else "/"
     current = get_language()
     return [
         {
             "code": code,
             "lang": bcp47(code),
             "name": get_language_info(code)["name_local"],
-            "url": translate_url(path, code),
+            "url": (url := translate_url(path, code)),
+            "absolute_url": settings.SITE_URL + url,
             "is_current": code == current,
         }
         for code in language_codes()
@@ -110,4 +121,5 @@ def languages(context):
 def canonical_url(context):
     """Return the page's address without its query, for rel=canonical."""
     request = context.get("request")
-    return request.build_absolute_uri(request.path) if request else ""
+    path = escape_uri_path(site_path(request.path)) if request else "/"
+    return settings.SITE_URL + path

@@ -135,3 +135,14 @@ def test_discovery_files_need_no_content(client):
     assert not CaseStudy.objects.exists()
     for name in ("robots_txt", "manifest", "django.contrib.sitemaps.views.sitemap"):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_sitemap_and_robots_txt_name_the_configured_site(client, settings):
+    settings.ALLOWED_HOSTS = ["example.org"]
+    settings.SITE_URL = "https://example.org"
+    robots = client.get(reverse("robots_txt"), HTTP_HOST="example.org:6666")
+    assert "Sitemap: https://example.org/sitemap.xml" in robots.content.decode()
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="example.org:6666")
+    body = sitemap.content.decode()
+    assert "<loc>https://example.org/en/</loc>" in body
+    assert ":6666" not in body

@@ -61,3 +61,15 @@ def test_health_check_reports_a_cache_that_does_not_answer(client, settings):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"degraded: cache unavailable (pages)\n"
+
+
+def test_health_check_answers_plain_http_when_the_site_redirects_to_https(
+    client, settings
+):
+    """Load balancers probe over plain HTTP, behind the TLS they terminate."""
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert client.get("/en/").status_code == 301
+    assert client.get("/healthz/x").status_code == 301

@@ -107,3 +107,67 @@ def test_access_log_lines_hold_a_network_and_no_secrets():
     assert line.startswith('203.0.113.0/24 "GET /accounts/password/reset/…/…/" 200')
     for secret in (ADDRESS, EMAIL, USERNAME, "cbx-0123456789abcdef", "abc"):
         assert secret not in line
+
+
+TOKEN = "cbx-0123456789abcdef"
+
+
+@pytest.fixture
+def site_log():
+    """Return what the site's own log handler writes, as text, while active."""
+    import io
+
+    handler = next(
+        handler
+        for handler in logging.getLogger().handlers
+        if isinstance(handler.formatter, JsonFormatter)
+    )
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)
+
+
+def test_reset_tokens_in_paths_never_reach_the_log(client, site_log):
+    for path in (
+        f"/en/accounts/password/reset/MQ/{TOKEN}/extra/",
+        f"/accounts/password/reset/MQ/{TOKEN}",
+        f"/no/password/reset/MQ/{TOKEN}/",
+    ):
+        assert client.get(path).status_code in (301, 302, 404)
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        f"/en/accounts/password/reset/MQ/{TOKEN}/",
+        extra={"status_code": 500},
+    )
+    text = site_log.getvalue()
+    assert "password/reset/…/…/" in text
+    assert TOKEN not in text
+
+
+def test_tracebacks_carry_no_username_or_row(site_log, django_user_model):
+    from django.db import IntegrityError, transaction
+
+    django_user_model.objects.create_user(USERNAME, email=EMAIL)
+    try:
+        with transaction.atomic():
+            django_user_model.objects.create_user(USERNAME, email=EMAIL)
+    except IntegrityError:
+        logging.getLogger("django.request").exception("Internal Server Error")
+    text = site_log.getvalue()
+    assert "IntegrityError" in text
+    assert USERNAME not in text and EMAIL not in text
+
+
+def test_database_errors_lose_the_values_they_quote():
+    from awareness.logs import redact
+
+    detail = (
+        'duplicate key value violates unique constraint "auth_user_username_key"\n'
+        f"DETAIL:  Key (username)=({USERNAME}) already exists.\n"
+        f"DETAIL:  Failing row contains (1, {USERNAME}, {EMAIL}).\n"
+        f"DETAIL:  Key (lower(username::text))=({USERNAME}) already exists."
+    )
+    redacted = redact(detail)
+    assert "Key (username)=(…) already exists" in redacted
+    assert USERNAME not in redacted and EMAIL not in redacted

@@ -286,3 +286,51 @@ def test_oversized_request_bodies_are_refused(client, real_site):
         f"field{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)
     }
     assert client.post(url, too_many).status_code == 400
+
+
+def test_a_foreign_host_gets_the_sites_own_400_page():
+    visitor = Client(raise_request_exception=False, HTTP_HOST="evil.example")
+    response = visitor.get("/en/")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Something in that request was not right" in body
+    assert "evil.example" not in body
+    assert_security_headers(response, "/en/ with a foreign host")
+
+
+@pytest.mark.parametrize("path", ["//evil.example/en/", "///evil.example/en/"])
+def test_a_path_naming_another_host_links_only_to_this_site(client, path):
+    # The test client would read the host out of the path; WSGI does not.
+    response = client.get("/", PATH_INFO=path)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "//evil.example" not in body
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/' in body
+    for link in re.findall(r'<link rel="alternate"[^>]*href="([^"]*)"', body):
+        assert link.startswith(settings.SITE_URL + "/"), link
+    for link in re.findall(r'<a href="([^"]*)" lang=', body):
+        assert link.startswith("/") and not link.startswith("//"), link
+
+
+def test_absolute_links_name_the_configured_site_not_the_host_header(client, settings):
+    settings.ALLOWED_HOSTS = ["example.org"]
+    settings.SITE_URL = "https://example.org"
+    response = client.get(reverse("about"), HTTP_HOST="example.org:6666")
+    body = response.content.decode()
+    assert ":6666" not in body
+    assert (
+        f'<link rel="canonical" href="https://example.org{reverse("about")}">' in body
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/en", "/static/css/site.css", "/static/img/favicon.svg", "/fail/500/"],
+)
+def test_redirects_static_files_and_the_500_page_carry_the_headers(url):
+    from django.test import override_settings
+
+    with override_settings(ROOT_URLCONF="awareness.tests.error_urls"):
+        response = Client(raise_request_exception=False).get(url)
+    assert response.status_code in (200, 301, 302, 500), url
+    assert_security_headers(response, url)

@@ -141,19 +141,56 @@ def test_a_learner_is_limited_under_the_name_statistics_count(
     )
     assert first.learner == anonymous.learner
     per_client = [ident for scope, ident in named if scope == "start"]
-    assert per_client[1:] == [anonymous.learner, signed_in.learner]
+    # The first start, before any session, counts towards the network only.
+    assert per_client == [anonymous.learner, signed_in.learner]
     assert signed_in.learner == f"user:{user.pk}"
 
 
-def test_a_visitor_who_is_not_a_learner_is_limited_by_session_or_network(settings):
+def test_a_visitor_who_is_not_a_learner_is_limited_by_session(settings):
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
     request.user = AnonymousUser()
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
-    assert throttle.client_key(request) == "network:203.0.113.0/24"
+    assert throttle.client_key(request) is None
     request.session.save()
     assert throttle.client_key(request) == f"session:{request.session.session_key}"
     request.session[LEARNER_SESSION_KEY] = "token"
     assert throttle.client_key(request) == "learner:token"
+
+
+def test_first_starts_from_one_network_do_not_lock_out_its_newcomers(rate_limits):
+    """Visitors without a session count only towards the network's ceiling."""
+    quiz = make_quiz(slug="classroom")
+    make_question(quiz)
+    url = reverse("quizzes:quiz_start", args=["classroom"])
+    # Each first start comes from a new browser on the same network.
+    statuses = [
+        Client(REMOTE_ADDR=f"203.0.113.{n}").post(url).status_code for n in range(1, 41)
+    ]
+    assert statuses == [302] * 40
+
+
+def test_a_network_still_has_a_ceiling_on_first_starts(settings):
+    settings.RATE_LIMITS = {"start": "30/600", "start-ip": "3/600"}
+    quiz = make_quiz(slug="ceiling")
+    make_question(quiz)
+    url = reverse("quizzes:quiz_start", args=["ceiling"])
+    statuses = [
+        Client(REMOTE_ADDR=f"203.0.113.{n}").post(url).status_code for n in range(1, 6)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+
+
+def test_one_browser_is_limited_per_session(settings):
+    settings.RATE_LIMITS = {"start": "2/600", "start-ip": "600/600"}
+    quiz = make_quiz(slug="mine")
+    make_question(quiz)
+    url = reverse("quizzes:quiz_start", args=["mine"])
+    browser = Client(REMOTE_ADDR="203.0.113.1")
+    statuses = [browser.post(url).status_code for _ in range(4)]
+    # The first start is made before the browser has a session, so only the
+    # network counts it.
+    assert statuses == [302, 302, 302, 429]
+    assert Client(REMOTE_ADDR="203.0.113.2").post(url).status_code == 302
 
 
 def test_sign_ups_are_limited_per_network(client, settings):
@@ -228,3 +265,31 @@ def test_rate_limits_can_be_switched_off_or_changed_from_the_environment():
         )
         assert expected in result.stdout
     assert "'signup': 'off'" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "rest"),
+    [
+        (
+            "accounts:password_change",
+            "old_password",
+            {
+                "new_password1": "a-new-long-passphrase",
+                "new_password2": "a-new-long-passphrase",
+            },
+        ),
+        ("accounts:delete", "password", {}),
+    ],
+)
+def test_password_checks_from_a_signed_in_session_are_locked_out_too(
+    client, ann, rate_limits, url, field, rest
+):
+    client.force_login(ann)
+    for _ in range(5):
+        response = client.post(reverse(url), {field: "wrong", **rest})
+        assert response.status_code == 400
+    response = client.post(reverse(url), {field: PASSWORD, **rest})
+    assert response.status_code == 429
+    assert "Too many failed" in response.content.decode()
+    ann.refresh_from_db()
+    assert ann.check_password(PASSWORD)
