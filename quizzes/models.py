@@ -441,8 +441,12 @@ def learner_key(request, *, create=False):
 # (statistics, the staff dashboard, rate limits): the account, else the
 # session's token. A row with neither was unlinked from its learner on
 # erasure, and nothing ties it to any other row, so it names a learner of
-# its own. The function and the expression spell the same names; keep them
-# together.
+# its own. Merged into one "learner" they would collapse: first-attempt
+# figures would keep one of them and a group could fall below the minimum
+# or, worse, look like one person's marks. Counted apart, a learner who
+# finished a quiz several times before erasing counts several times, no
+# more than one using several browsers does. The function and the
+# expression spell the same names; keep them together.
 USER_PREFIX, TOKEN_PREFIX, UNLINKED_PREFIX = "user:", "learner:", "unlinked:"
 
 

@@ -232,6 +232,8 @@ class Report:
     discernment: Discernment | None = None
     misconceptions: list = field(default_factory=list)
     min_learners: int = MIN_LEARNERS
+    # Languages below the minimum, left out of the all-languages figures.
+    languages_left_out: int = 0
 
     @property
     def suppressed(self):
@@ -274,13 +276,27 @@ def analyse(
     ``language`` None keeps every language; "" keeps attempts whose language
     was not recorded. Groups of fewer than ``min_learners`` learners get no
     figures.
+
+    The figures over every language are the sum of the languages' own shown
+    figures, so that subtracting one language's report from them never
+    reveals a group too small to be shown: a language below the minimum is
+    left out whole (and counted in ``languages_left_out``), and a language's
+    answers to a question that fewer than the minimum of its learners
+    answered are left out of that question.
     """
     reviews = reviews or {}
     min_learners = MIN_LEARNERS if min_learners is None else min_learners
     scope = first_attempts(attempts) if mode == FIRST else list(attempts)
+    report = Report(mode=mode, language=language, min_learners=min_learners)
     if language is not None:
         scope = [a for a in scope if a.language == language]
-    report = Report(mode=mode, language=language, min_learners=min_learners)
+    else:
+        small = _small_groups(
+            ((a.language, a.learner) for a in scope if a.completed_at is not None),
+            min_learners,
+        )
+        scope = [a for a in scope if a.language not in small]
+        report.languages_left_out = len(small)
     in_scope = {a.id: a for a in scope}
 
     drawn = defaultdict(dict)
@@ -315,6 +331,15 @@ def analyse(
     marks = {
         a.id: {q: m for q, m in drawn[a.id].items() if m is not None} for a in finished
     }
+    left_out = set()
+    if language is None:
+        left_out = _small_groups(
+            (((q, a.language), a.learner) for a in finished for q in marks[a.id]),
+            min_learners,
+        )
+        for a in finished:
+            for q in [q for q in marks[a.id] if (q, a.language) in left_out]:
+                del marks[a.id][q]
     totals = {attempt_id: sum(row.values()) for attempt_id, row in marks.items()}
     by_question = defaultdict(list)
     for a in finished:
@@ -354,9 +379,13 @@ def analyse(
     if report.same_questions and len(finished) > 1:
         report.alpha = cronbach_alpha(item_variances, variance(list(totals.values())))
 
-    finished_ids = {a.id for a in finished}
+    languages = {a.id: a.language for a in finished}
+    question_of = {c.id: q.id for q in questions for c in q.choices}
     report.picks = Counter(
-        choice_id for attempt_id, choice_id in picks if attempt_id in finished_ids
+        choice_id
+        for attempt_id, choice_id in picks
+        if attempt_id in languages
+        and (question_of.get(choice_id), languages[attempt_id]) not in left_out
     )
     report.languages, report.language_gaps = _languages(
         finished, marks, questions, min_learners
@@ -364,6 +393,14 @@ def analyse(
     report.discernment = _discernment(questions, by_question)
     report.misconceptions = _misconceptions(questions, report)
     return report
+
+
+def _small_groups(members, minimum):
+    """Return the groups of these (group, learner) pairs below the minimum."""
+    learners = defaultdict(set)
+    for group, learner in members:
+        learners[group].add(learner)
+    return {group for group, names in learners.items() if len(names) < minimum}
 
 
 def _languages(finished, marks, questions, min_learners):
@@ -375,10 +412,15 @@ def _languages(finished, marks, questions, min_learners):
         group = groups[code]
         facility = {}
         for question in questions:
-            values = [
-                marks[a.id][question.id] for a in group if question.id in marks[a.id]
+            rows = [
+                (a.learner, marks[a.id][question.id])
+                for a in group
+                if question.id in marks[a.id]
             ]
-            facility[question.id] = mean(values) if values else None
+            shown = len({learner for learner, _mark in rows}) >= min_learners
+            facility[question.id] = (
+                mean([mark for _learner, mark in rows]) if rows and shown else None
+            )
         learners = len({a.learner for a in group})
         columns.append(
             LanguageColumn(code, learners, facility, learners < min_learners)
@@ -460,7 +502,7 @@ def cache_keys(quizzes, mode=FIRST, language=None):
         .annotate(count=Count("pk"), last=Max("completed_at"))
     }
     return {
-        quiz.pk: "quiz-statistics:{}:{}:{!r}:{}:{}".format(
+        quiz.pk: "quiz-statistics:2:{}:{}:{!r}:{}:{}".format(
             quiz.pk, mode, language, *state.get(quiz.pk, (0, 0))
         )
         for quiz in quizzes

@@ -153,7 +153,9 @@ def test_languages_side_by_side_and_as_a_filter(analyst_client):
     assertContains(response, "Facility by language")
     assertContains(response, "English (12 learners)")
     assertContains(response, "Simplified Chinese (12 learners)")
-    assertContains(response, "not recorded (3 learners)")
+    # Three learners are too few to show, or to count in the overall figures.
+    assertNotContains(response, "not recorded (3 learners)")
+    assert response.context["report"].learners == 24
     filtered = get(analyst_client, quiz, language="zh-hans").context["report"]
     assert (filtered.finished, filtered.language) == (12, "zh-hans")
     assert get(analyst_client, quiz, language="none").context["report"].language == ""
@@ -280,3 +282,34 @@ def test_ten_thousand_attempts_render_well_under_two_seconds(analyst_client, cap
         )
     assert max(cpu for cpu, _wall in timings.values()) < 2.0
     assert timings["cached"][0] < 0.5
+
+
+def _csv_rows(client, quiz, **params):
+    text = get(client, quiz, **params).content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_all_languages_minus_one_language_reveals_no_small_group(analyst_client):
+    """The differencing attack of the 2026-12 review: 41 en learners and one
+    zh-hant learner; the questions CSV for all languages minus the one for
+    en must not give that one learner's marks."""
+    quiz = make_mixed_quiz()
+    bulk_attempts(quiz, 41, language="en", seed=1)
+    bulk_attempts(quiz, 1, language="zh-hant", seed=2, learner_prefix="zh")
+    everyone = _csv_rows(analyst_client, quiz, export="questions")
+    english = _csv_rows(analyst_client, quiz, language="en", export="questions")
+    assert everyone == english
+    response = get(analyst_client, quiz)
+    report = response.context["report"]
+    assert (report.learners, report.languages_left_out) == (41, 1)
+    assertContains(response, "1 language with fewer than 10 learners is not counted")
+    assertNotContains(response, "(1 learners)")
+    for table in response.context["tables"]:
+        if table.name == "summary":
+            continue
+        assert _csv_rows(analyst_client, quiz, export=table.name) == _csv_rows(
+            analyst_client, quiz, language="en", export=table.name
+        ), table.name
+    summary = _csv_rows(analyst_client, quiz, export="summary")
+    assert ["languages not counted (fewer than 10 learners)", "1"] in summary
+    assert ["learners", "41"] in summary
