@@ -1,6 +1,7 @@
 import uuid
 from datetime import UTC
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDay
@@ -30,6 +31,25 @@ def claim(*, learner_key, user):
                 learner_key=learner_key, user=user
             ),
         }
+
+
+def discard(*, learner_key):
+    """Delete an anonymous session's progress for good, keeping nothing.
+
+    Return the number of rows deleted of each kind.
+    """
+    anonymous, deleted = AnonymousUser(), {}
+    with transaction.atomic():
+        for name, model in (
+            ("attempts", Attempt),
+            ("readings", Reading),
+            ("review_items", ReviewItem),
+        ):
+            _total, by_model = model.objects.for_learner(
+                anonymous, learner_key
+            ).delete()
+            deleted[name] = by_model.get(model._meta.label, 0)
+    return deleted
 
 
 def export(*, user, learner_key):
