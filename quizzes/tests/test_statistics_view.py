@@ -213,15 +213,30 @@ def test_review_of_mistakes_counts_in_the_funnel(analyst_client):
 
 
 def test_erased_learners_attempts_count_one_learner_each(analyst_client):
-    """Erasure unlinks finished attempts from their learners and from each
-    other, so none of them can be told to share a learner."""
+    """Erasure unlinks finished attempts from their learners, and learners
+    from each other: ten erased learners are still ten."""
     quiz = make_mixed_quiz()
     for attempt in bulk_attempts(quiz, 10):
         personal_data.erase(user=AnonymousUser(), learner_key=attempt.learner_key)
-    assert not Attempt.objects.exclude(learner_key="").exists()
+    assert not Attempt.objects.filter(learner_key__startswith="learner-").exists()
     report = get(analyst_client, quiz).context["report"]
     assert (report.learners, report.finished) == (10, 10)
     assert not report.suppressed
+
+
+def test_an_erased_learners_retries_do_not_count_as_more_learners(analyst_client):
+    """A learner who finished a quiz three times and then erased their
+    progress is still one learner with one first attempt, not three."""
+    quiz = make_mixed_quiz()
+    bulk_attempts(quiz, 9, learner_prefix="others")
+    for _try in range(3):
+        bulk_attempts(quiz, 1, learner_prefix="retried")
+    personal_data.erase(user=AnonymousUser(), learner_key="retried-1-0")
+    report = get(analyst_client, quiz).context["report"]
+    assert (report.learners, report.finished) == (10, 10)
+    assert get(analyst_client, quiz, attempts="all").context["report"].finished == 12
+    personal_data.erase(user=AnonymousUser(), learner_key="others-1-0")
+    assert get(analyst_client, quiz).context["report"].learners == 10
 
 
 def test_the_report_is_cached_until_another_attempt_finishes(analyst_client):
