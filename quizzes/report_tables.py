@@ -150,6 +150,19 @@ def _summary(report):
                 Cell(report.languages_left_out),
             ]
         )
+    if report.retries_left_out:
+        table.rows.append(
+            [
+                Cell(
+                    gettext(
+                        "later attempts not counted in some languages (fewer "
+                        "than %(least)d learners)"
+                    )
+                    % {"least": report.min_learners}
+                ),
+                Cell(gettext("yes")),
+            ]
+        )
     return table
 
 

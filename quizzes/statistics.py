@@ -232,8 +232,9 @@ class Report:
     discernment: Discernment | None = None
     misconceptions: list = field(default_factory=list)
     min_learners: int = MIN_LEARNERS
-    # Languages below the minimum, left out of the all-languages figures.
+    # Groups below the minimum, left out of figures over several groups.
     languages_left_out: int = 0
+    retries_left_out: bool = False
 
     @property
     def suppressed(self):
@@ -277,26 +278,42 @@ def analyse(
     was not recorded. Groups of fewer than ``min_learners`` learners get no
     figures.
 
-    The figures over every language are the sum of the languages' own shown
-    figures, so that subtracting one language's report from them never
-    reveals a group too small to be shown: a language below the minimum is
-    left out whole (and counted in ``languages_left_out``), and a language's
-    answers to a question that fewer than the minimum of its learners
-    answered are left out of that question.
+    A report over several groups of attempts (every language, or first and
+    later attempts) is the sum of groups that are each big enough to show,
+    so that subtracting one report from another never reveals a group too
+    small to be shown. A group is a language's first attempts or its later
+    ones: one below the minimum is left out whole (said by
+    ``languages_left_out`` and ``retries_left_out``), and a group's answers
+    to a question that fewer than the minimum of its learners answered are
+    left out of that question.
     """
     reviews = reviews or {}
     min_learners = MIN_LEARNERS if min_learners is None else min_learners
-    scope = first_attempts(attempts) if mode == FIRST else list(attempts)
+    first_tries = first_attempts(attempts)
+    scope = first_tries if mode == FIRST else list(attempts)
+    firsts = {a.id for a in first_tries}
     report = Report(mode=mode, language=language, min_learners=min_learners)
     if language is not None:
         scope = [a for a in scope if a.language == language]
-    else:
-        small = _small_groups(
-            ((a.language, a.learner) for a in scope if a.completed_at is not None),
+
+    def group(attempt):
+        return attempt.language, attempt.id in firsts
+
+    merged = language is None or mode == ALL
+    if merged:
+        shown = _groups_shown(
+            ((group(a), a.learner) for a in scope if a.completed_at is not None),
             min_learners,
         )
-        scope = [a for a in scope if a.language not in small]
-        report.languages_left_out = len(small)
+        kept = [a for a in scope if group(a) in shown]
+        languages = {a.language for a in kept}
+        report.retries_left_out = any(
+            code in languages and not first
+            for code, first in {group(a) for a in scope} - shown
+        )
+        if language is None:
+            report.languages_left_out = len({a.language for a in scope} - languages)
+        scope = kept
     in_scope = {a.id: a for a in scope}
 
     drawn = defaultdict(dict)
@@ -331,14 +348,13 @@ def analyse(
     marks = {
         a.id: {q: m for q, m in drawn[a.id].items() if m is not None} for a in finished
     }
-    left_out = set()
-    if language is None:
-        left_out = _small_groups(
-            (((q, a.language), a.learner) for a in finished for q in marks[a.id]),
+    if merged:
+        shown_items = _groups_shown(
+            (((q, *group(a)), a.learner) for a in finished for q in marks[a.id]),
             min_learners,
         )
         for a in finished:
-            for q in [q for q in marks[a.id] if (q, a.language) in left_out]:
+            for q in [q for q in marks[a.id] if (q, *group(a)) not in shown_items]:
                 del marks[a.id][q]
     totals = {attempt_id: sum(row.values()) for attempt_id, row in marks.items()}
     by_question = defaultdict(list)
@@ -379,13 +395,17 @@ def analyse(
     if report.same_questions and len(finished) > 1:
         report.alpha = cronbach_alpha(item_variances, variance(list(totals.values())))
 
-    languages = {a.id: a.language for a in finished}
+    finished_by_id = {a.id: a for a in finished}
     question_of = {c.id: q.id for q in questions for c in q.choices}
     report.picks = Counter(
         choice_id
         for attempt_id, choice_id in picks
-        if attempt_id in languages
-        and (question_of.get(choice_id), languages[attempt_id]) not in left_out
+        if attempt_id in finished_by_id
+        and (
+            not merged
+            or (question_of.get(choice_id), *group(finished_by_id[attempt_id]))
+            in shown_items
+        )
     )
     report.languages, report.language_gaps = _languages(
         finished, marks, questions, min_learners
@@ -395,12 +415,12 @@ def analyse(
     return report
 
 
-def _small_groups(members, minimum):
-    """Return the groups of these (group, learner) pairs below the minimum."""
+def _groups_shown(members, minimum):
+    """Return the groups of these (group, learner) pairs with enough learners."""
     learners = defaultdict(set)
     for group, learner in members:
         learners[group].add(learner)
-    return {group for group, names in learners.items() if len(names) < minimum}
+    return {group for group, names in learners.items() if len(names) >= minimum}
 
 
 def _languages(finished, marks, questions, min_learners):

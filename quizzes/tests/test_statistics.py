@@ -273,3 +273,17 @@ def test_all_languages_leave_out_a_questions_small_group_of_answers():
     assert everyone.items[1].learners == 5
     zh = everyone.languages[1]
     assert zh.facility[3] is None and zh.facility[1] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("language", [None, "en"])
+def test_all_attempts_leave_out_later_tries_of_too_few_learners(language):
+    """All attempts minus first attempts never gives one learner's retry:
+    later tries count only where enough learners made them."""
+    first = report(min_learners=2, language=language)
+    every = report(min_learners=2, language=language, mode=statistics.ALL)
+    assert every.retries_left_out and not first.retries_left_out
+    assert (every.finished, every.learners) == (first.finished, first.learners)
+    assert every.items == first.items
+    assert every.picks == first.picks
+    # With enough learners retrying, their tries count.
+    assert report(mode=statistics.ALL).finished == 6
