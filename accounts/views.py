@@ -59,6 +59,8 @@ def after_sign_in(request, response):
 
 
 def asks_about_progress(view):
+    """Make a view that signs learners in ask about earlier progress first."""
+
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         return after_sign_in(request, view(request, *args, **kwargs))
