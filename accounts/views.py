@@ -171,6 +171,9 @@ def my_data(request):
         {
             "held": held_about(request),
             "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
+            # Progress from before signing in, still to keep or discard.
+            "waiting": request.user.is_authenticated
+            and any(anonymous_progress(request).values()),
         },
     )
 

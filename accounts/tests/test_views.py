@@ -78,6 +78,10 @@ def test_shared_browser_keeps_someone_elses_attempt_out_of_the_account(
     export = client.post("/en/accounts/data/export/").json()
     assert export["attempts"] == []
     assertContains(client.get(JOIN), "keep it in your account, or discard it")
+    # Gone elsewhere, the learner finds the question again on Your data.
+    assertContains(client.get("/en/accounts/data/"), f'href="{JOIN}"')
+    client.post(JOIN, {"choice": "discard"})
+    assert f'href="{JOIN}"' not in client.get("/en/accounts/data/").content.decode()
 
 
 def test_discard_deletes_the_anonymous_progress(
