@@ -25,6 +25,7 @@ def farewell(title, message):
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("join/", views.join_progress_choice, name="join_progress"),
     path("data/", views.my_data, name="my_data"),
     path("data/export/", views.export_data, name="export_data"),
     path("details/", views.account_details, name="details"),

@@ -1,3 +1,6 @@
+import functools
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import (
@@ -8,10 +11,12 @@ from django.contrib.auth import (
     views as auth_views,
 )
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from awareness.throttle import rate_limit
 from quizzes import personal_data
-from quizzes.models import learner_key
+from quizzes.models import LEARNER_SESSION_KEY, learner_key
 
 from .forms import (
     AccountDetailsForm,
@@ -30,17 +35,96 @@ from .forms import (
     ThrottledPasswordChangeForm,
 )
 
+# Set at sign-in when this browser holds anonymous progress, so that the
+# sign-in's redirect goes by the page that asks what to do with it.
+JOIN_PENDING_SESSION_KEY = "join_pending"
+
 
 def join_progress(request, user):
-    """Move this browser's anonymous quiz progress into the user's account."""
-    claimed = personal_data.claim(learner_key=learner_key(request), user=user)
+    """Get ready to ask whether this browser's anonymous progress is theirs.
+
+    On a shared browser it may be someone else's, so it never joins the
+    account silently: `asks_about_progress` sends the learner to
+    `join_progress_choice` first.
+    """
     # An anonymous learner's long session ends at sign-in: accounts keep
     # the usual session length.
     request.session.set_expiry(None)
-    if claimed["attempts"]:
-        messages.success(
-            request, _("Your earlier quiz progress is now saved to your account.")
-        )
+    if any(anonymous_progress(request).values()):
+        request.session[JOIN_PENDING_SESSION_KEY] = True
+
+
+def anonymous_progress(request):
+    """Return what the session's anonymous token holds, whoever signed in."""
+    return personal_data.held(user=AnonymousUser(), learner_key=learner_key(request))
+
+
+def after_sign_in(request, response):
+    """Send a sign-in's redirect by the question about earlier progress."""
+    if not request.session.pop(JOIN_PENDING_SESSION_KEY, False):
+        return response
+    if response.status_code != 302:
+        return response
+    query = urlencode({"next": response["Location"]})
+    return redirect(f"{reverse('accounts:join_progress')}?{query}")
+
+
+def asks_about_progress(view):
+    """Make a view that signs learners in ask about earlier progress first."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return after_sign_in(request, view(request, *args, **kwargs))
+
+    return wrapped
+
+
+def safe_next(request, url, default="quizzes:progress"):
+    """Return ``url`` if it is a path on this site, else ``default``."""
+    # Only a path: redirect() would take a bare word for a URL pattern's name.
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse(default)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def join_progress_choice(request):
+    """Ask whether this browser's earlier progress joins the account.
+
+    Both answers end with the token gone from the session, so a replayed
+    form or the back button finds nothing left to keep or discard.
+    """
+    next_url = safe_next(request, request.POST.get("next", request.GET.get("next", "")))
+    key = learner_key(request)
+    held = anonymous_progress(request)
+    if not any(held.values()):
+        request.session.pop(LEARNER_SESSION_KEY, None)
+        return redirect(next_url)
+    choice = request.POST.get("choice")
+    if request.method == "POST" and choice in ("keep", "discard"):
+        if choice == "keep":
+            personal_data.claim(learner_key=key, user=request.user)
+            messages.success(
+                request, _("Your earlier quiz progress is now saved to your account.")
+            )
+        else:
+            personal_data.discard(learner_key=key)
+            messages.success(
+                request,
+                _("The progress made on this browser before you signed in is deleted."),
+            )
+        request.session.pop(LEARNER_SESSION_KEY, None)
+        return redirect(next_url)
+    return render(
+        request,
+        "accounts/join_progress.html",
+        {"held": held, "next": next_url},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 class SigninView(LoginView):
@@ -51,11 +135,12 @@ class SigninView(LoginView):
         response = super().form_valid(form)
         # login() keeps the session's data, so the anonymous token survives.
         join_progress(self.request, form.get_user())
-        return response
+        return after_sign_in(self.request, response)
 
 
 @sensitive_post_parameters("password1", "password2")
 @rate_limit(per_network="signup")
+@asks_about_progress
 def signup(request):
     if request.user.is_authenticated:
         return redirect("quizzes:progress")
@@ -125,6 +210,9 @@ def my_data(request):
         {
             "held": held_about(request),
             "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
+            # Progress from before signing in, still to keep or discard.
+            "waiting": request.user.is_authenticated
+            and any(anonymous_progress(request).values()),
         },
     )
 

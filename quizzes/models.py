@@ -439,11 +439,24 @@ def learner_key(request, *, create=False):
 
 # How a learner is named wherever learners are told apart or counted
 # (statistics, the staff dashboard, rate limits): the account, else the
-# session's token. A row with neither was unlinked from its learner on
-# erasure, and nothing ties it to any other row, so it names a learner of
-# its own. The function and the expression spell the same names; keep them
-# together.
+# session's token. The function and the expression spell the same names;
+# keep them together.
+#
+# Erasure keeps finished quiz attempts for the statistics, unlinked from
+# their learner. Merged into one "learner", every erased attempt would
+# collapse: first-attempt figures would keep one of them and a group could
+# fall below the minimum or look like one person's marks. Counted one
+# learner each, a learner who finished a quiz three times before erasing
+# would count three times towards the minimum. So erasure gives each
+# learner's attempts at one quiz a new random token of their own
+# (ERASED_PREFIX, which no session's token can start with): they count as
+# one learner, with one first attempt, yet nothing ties them to the person
+# or to their attempts at other quizzes. A row with no token at all was
+# unlinked before that, and nothing tells whose it was, so it names a
+# learner of its own.
 USER_PREFIX, TOKEN_PREFIX, UNLINKED_PREFIX = "user:", "learner:", "unlinked:"
+# Session tokens are URL-safe base64, which has no colon.
+ERASED_PREFIX = "erased:"
 
 
 def learner_identity(user_id, learner_key, pk=None):
@@ -498,8 +511,12 @@ class LearnerQuerySet(models.QuerySet):
         return self.none() if condition is None else self.filter(condition)
 
     def anonymous(self):
-        """Return anonymous learners' rows: no account, but a token."""
-        return self.filter(user=None).exclude(learner_key="")
+        """Return anonymous learners' rows: no account, but a session's token."""
+        return (
+            self.filter(user=None)
+            .exclude(learner_key="")
+            .exclude(learner_key__startswith=ERASED_PREFIX)
+        )
 
     def claim(self, *, learner_key, user):
         """Give a session's anonymous rows to the account it signed in to.

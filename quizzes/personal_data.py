@@ -1,11 +1,20 @@
+import secrets
 import uuid
 from datetime import UTC
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDay
 
-from .models import Answer, Attempt, Reading, ReviewItem
+from .models import (
+    ERASED_PREFIX,
+    Answer,
+    Attempt,
+    Reading,
+    ReviewItem,
+    learner_identity,
+)
 
 
 def held(*, user, learner_key):
@@ -30,6 +39,25 @@ def claim(*, learner_key, user):
                 learner_key=learner_key, user=user
             ),
         }
+
+
+def discard(*, learner_key):
+    """Delete an anonymous session's progress for good, keeping nothing.
+
+    Return the number of rows deleted of each kind.
+    """
+    anonymous, deleted = AnonymousUser(), {}
+    with transaction.atomic():
+        for name, model in (
+            ("attempts", Attempt),
+            ("readings", Reading),
+            ("review_items", ReviewItem),
+        ):
+            _total, by_model = model.objects.for_learner(
+                anonymous, learner_key
+            ).delete()
+            deleted[name] = by_model.get(model._meta.label, 0)
+    return deleted
 
 
 def export(*, user, learner_key):
@@ -116,30 +144,45 @@ def _forget_attempts(attempts):
     """Unlink attempts from their learner; keep finished quizzes anonymously.
 
     A finished quiz attempt is kept for the quiz statistics with no account,
-    no token, a new id and only the day (UTC) it was taken, so that nothing
-    links it back to the learner. Everything else (unfinished attempts,
-    reviews of mistakes) is deleted. Return (kept, deleted).
+    a new id and only the day (UTC) it was taken, so that nothing links it
+    back to the learner. The learner's attempts at one quiz share a new
+    random token, so that the statistics still count them as one learner
+    (see ERASED_PREFIX). Everything else (unfinished attempts, reviews of
+    mistakes) is deleted. Return (kept, deleted).
     """
     finished_quiz = Q(quiz__isnull=False, completed_at__isnull=False)
     _total, by_model = attempts.exclude(finished_quiz).delete()
     deleted = by_model.get(Attempt._meta.label, 0)
-    kept = 0
+    kept, tokens = 0, {}
     # Each batch stops matching `attempts` once unlinked, so the loop ends.
     while batch := list(
-        attempts.filter(finished_quiz).values_list("pk", flat=True)[:BATCH]
+        attempts.filter(finished_quiz).values_list(
+            "pk", "user_id", "learner_key", "quiz_id"
+        )[:BATCH]
     ):
-        Attempt.objects.filter(pk__in=batch).update(
+        pks = [pk for pk, _user, _key, _quiz in batch]
+        Attempt.objects.filter(pk__in=pks).update(
             user=None,
-            learner_key="",
             started_at=TruncDay("started_at", tzinfo=UTC),
             completed_at=TruncDay("completed_at", tzinfo=UTC),
         )
-        Answer.objects.filter(attempt__in=batch).update(
+        Answer.objects.filter(attempt__in=pks).update(
             answered_at=TruncDay("answered_at", tzinfo=UTC)
         )
         # A bookmarked result address must stop working too.
         Attempt.objects.bulk_update(
-            [Attempt(pk=pk, public_id=uuid.uuid4()) for pk in batch], ["public_id"]
+            [
+                Attempt(
+                    pk=pk,
+                    public_id=uuid.uuid4(),
+                    learner_key=tokens.setdefault(
+                        (learner_identity(user, key, pk), quiz),
+                        ERASED_PREFIX + secrets.token_urlsafe(24),
+                    ),
+                )
+                for pk, user, key, quiz in batch
+            ],
+            ["public_id", "learner_key"],
         )
         kept += len(batch)
     return kept, deleted

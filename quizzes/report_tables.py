@@ -126,7 +126,7 @@ def _summary(report):
         if report.same_questions
         else gettext("Not computed: attempts drew different questions.")
     )
-    return Table(
+    table = Table(
         "summary",
         gettext("Scores"),
         [Column(gettext("measure")), Column(gettext("value"), NUMBER)],
@@ -139,6 +139,31 @@ def _summary(report):
             [Cell(gettext("Cronbach's α")), Cell(report.alpha, note=alpha_note)],
         ],
     )
+    # Said in the file too, as a download travels without the page.
+    if report.languages_left_out:
+        table.rows.append(
+            [
+                Cell(
+                    gettext("languages not counted (fewer than %(least)d learners)")
+                    % {"least": report.min_learners}
+                ),
+                Cell(report.languages_left_out),
+            ]
+        )
+    if report.retries_left_out:
+        table.rows.append(
+            [
+                Cell(
+                    gettext(
+                        "later attempts not counted in some languages (fewer "
+                        "than %(least)d learners)"
+                    )
+                    % {"least": report.min_learners}
+                ),
+                Cell(gettext("yes")),
+            ]
+        )
+    return table
 
 
 def _questions(report, numbered):

@@ -232,6 +232,9 @@ class Report:
     discernment: Discernment | None = None
     misconceptions: list = field(default_factory=list)
     min_learners: int = MIN_LEARNERS
+    # Groups below the minimum, left out of figures over several groups.
+    languages_left_out: int = 0
+    retries_left_out: bool = False
 
     @property
     def suppressed(self):
@@ -274,13 +277,43 @@ def analyse(
     ``language`` None keeps every language; "" keeps attempts whose language
     was not recorded. Groups of fewer than ``min_learners`` learners get no
     figures.
+
+    A report over several groups of attempts (every language, or first and
+    later attempts) is the sum of groups that are each big enough to show,
+    so that subtracting one report from another never reveals a group too
+    small to be shown. A group is a language's first attempts or its later
+    ones: one below the minimum is left out whole (said by
+    ``languages_left_out`` and ``retries_left_out``), and a group's answers
+    to a question that fewer than the minimum of its learners answered are
+    left out of that question.
     """
     reviews = reviews or {}
     min_learners = MIN_LEARNERS if min_learners is None else min_learners
-    scope = first_attempts(attempts) if mode == FIRST else list(attempts)
+    first_tries = first_attempts(attempts)
+    scope = first_tries if mode == FIRST else list(attempts)
+    firsts = {a.id for a in first_tries}
+    report = Report(mode=mode, language=language, min_learners=min_learners)
     if language is not None:
         scope = [a for a in scope if a.language == language]
-    report = Report(mode=mode, language=language, min_learners=min_learners)
+
+    def group(attempt):
+        return attempt.language, attempt.id in firsts
+
+    merged = language is None or mode == ALL
+    if merged:
+        shown = _groups_shown(
+            ((group(a), a.learner) for a in scope if a.completed_at is not None),
+            min_learners,
+        )
+        kept = [a for a in scope if group(a) in shown]
+        languages = {a.language for a in kept}
+        report.retries_left_out = any(
+            code in languages and not first
+            for code, first in {group(a) for a in scope} - shown
+        )
+        if language is None:
+            report.languages_left_out = len({a.language for a in scope} - languages)
+        scope = kept
     in_scope = {a.id: a for a in scope}
 
     drawn = defaultdict(dict)
@@ -315,6 +348,14 @@ def analyse(
     marks = {
         a.id: {q: m for q, m in drawn[a.id].items() if m is not None} for a in finished
     }
+    if merged:
+        shown_items = _groups_shown(
+            (((q, *group(a)), a.learner) for a in finished for q in marks[a.id]),
+            min_learners,
+        )
+        for a in finished:
+            for q in [q for q in marks[a.id] if (q, *group(a)) not in shown_items]:
+                del marks[a.id][q]
     totals = {attempt_id: sum(row.values()) for attempt_id, row in marks.items()}
     by_question = defaultdict(list)
     for a in finished:
@@ -354,9 +395,17 @@ def analyse(
     if report.same_questions and len(finished) > 1:
         report.alpha = cronbach_alpha(item_variances, variance(list(totals.values())))
 
-    finished_ids = {a.id for a in finished}
+    finished_by_id = {a.id: a for a in finished}
+    question_of = {c.id: q.id for q in questions for c in q.choices}
     report.picks = Counter(
-        choice_id for attempt_id, choice_id in picks if attempt_id in finished_ids
+        choice_id
+        for attempt_id, choice_id in picks
+        if attempt_id in finished_by_id
+        and (
+            not merged
+            or (question_of.get(choice_id), *group(finished_by_id[attempt_id]))
+            in shown_items
+        )
     )
     report.languages, report.language_gaps = _languages(
         finished, marks, questions, min_learners
@@ -364,6 +413,14 @@ def analyse(
     report.discernment = _discernment(questions, by_question)
     report.misconceptions = _misconceptions(questions, report)
     return report
+
+
+def _groups_shown(members, minimum):
+    """Return the groups of these (group, learner) pairs with enough learners."""
+    learners = defaultdict(set)
+    for group, learner in members:
+        learners[group].add(learner)
+    return {group for group, names in learners.items() if len(names) >= minimum}
 
 
 def _languages(finished, marks, questions, min_learners):
@@ -375,10 +432,15 @@ def _languages(finished, marks, questions, min_learners):
         group = groups[code]
         facility = {}
         for question in questions:
-            values = [
-                marks[a.id][question.id] for a in group if question.id in marks[a.id]
+            rows = [
+                (a.learner, marks[a.id][question.id])
+                for a in group
+                if question.id in marks[a.id]
             ]
-            facility[question.id] = mean(values) if values else None
+            shown = len({learner for learner, _mark in rows}) >= min_learners
+            facility[question.id] = (
+                mean([mark for _learner, mark in rows]) if rows and shown else None
+            )
         learners = len({a.learner for a in group})
         columns.append(
             LanguageColumn(code, learners, facility, learners < min_learners)
@@ -460,7 +522,7 @@ def cache_keys(quizzes, mode=FIRST, language=None):
         .annotate(count=Count("pk"), last=Max("completed_at"))
     }
     return {
-        quiz.pk: "quiz-statistics:{}:{}:{!r}:{}:{}".format(
+        quiz.pk: "quiz-statistics:2:{}:{}:{!r}:{}:{}".format(
             quiz.pk, mode, language, *state.get(quiz.pk, (0, 0))
         )
         for quiz in quizzes

@@ -40,11 +40,29 @@ def test_sign_up_needs_only_a_username_and_password(client):
     assert client.get("/en/progress/").context["user"] == user
 
 
-def test_sign_up_joins_anonymous_progress(client, anonymous_attempt):
-    client.post(
+JOIN = "/en/accounts/join/"
+
+
+def sign_in(client, username="learner"):
+    return client.post(
+        "/en/accounts/login/", {"username": username, "password": PASSWORD}
+    )
+
+
+def test_sign_up_asks_before_joining_anonymous_progress(client, anonymous_attempt):
+    response = client.post(
         "/en/accounts/signup/",
         {"username": "learner", "password1": PASSWORD, "password2": PASSWORD},
     )
+    assertRedirects(response, f"{JOIN}?next=/en/progress/")
+    anonymous_attempt.refresh_from_db()
+    assert anonymous_attempt.user is None
+    page = client.get(response["Location"])
+    assertContains(page, "1 attempt made on this browser before you signed in")
+    assertContains(page, 'name="choice" value="keep"')
+    assertContains(page, 'name="choice" value="discard"')
+    response = client.post(JOIN, {"choice": "keep", "next": "/en/progress/"})
+    assertRedirects(response, "/en/progress/", fetch_redirect_response=False)
     anonymous_attempt.refresh_from_db()
     assert anonymous_attempt.user.username == "learner"
     response = client.get("/en/progress/")
@@ -52,17 +70,80 @@ def test_sign_up_joins_anonymous_progress(client, anonymous_attempt):
     assertContains(response, "now saved to your account")
 
 
-def test_log_in_joins_anonymous_progress_without_double_counting(
+def test_shared_browser_keeps_someone_elses_attempt_out_of_the_account(
+    client, anonymous_attempt, django_user_model
+):
+    """Security review, failure 9: anonymous P finishes a quiz, then Q signs
+    in on the same browser. Q's progress and export must not hold P's
+    attempt unless Q chooses to keep it."""
+    user = django_user_model.objects.create_user("learner", password=PASSWORD)
+    response = sign_in(client)
+    assertRedirects(response, f"{JOIN}?next=/en/progress/")
+    assert not user.attempts.exists()
+    progress = client.get("/en/progress/")
+    assert anonymous_attempt.get_absolute_url() not in progress.content.decode()
+    export = client.post("/en/accounts/data/export/").json()
+    assert export["attempts"] == []
+    assertContains(client.get(JOIN), "keep it in your account, or discard it")
+    # Gone elsewhere, the learner finds the question again on Your data.
+    assertContains(client.get("/en/accounts/data/"), f'href="{JOIN}"')
+    client.post(JOIN, {"choice": "discard"})
+    assert f'href="{JOIN}"' not in client.get("/en/accounts/data/").content.decode()
+
+
+def test_discard_deletes_the_anonymous_progress(
     client, anonymous_attempt, django_user_model
 ):
     user = django_user_model.objects.create_user("learner", password=PASSWORD)
-    response = client.post(
-        "/en/accounts/login/", {"username": "learner", "password": PASSWORD}
-    )
-    assertRedirects(response, "/en/progress/")
+    sign_in(client)
+    response = client.post(JOIN, {"choice": "discard", "next": "/en/progress/"})
+    assertRedirects(response, "/en/progress/", fetch_redirect_response=False)
+    assert not Attempt.objects.filter(pk=anonymous_attempt.pk).exists()
+    assert not user.attempts.exists()
+    assert client.post("/en/accounts/data/export/").json()["attempts"] == []
+
+
+def test_no_anonymous_progress_asks_nothing(client, django_user_model):
+    django_user_model.objects.create_user("learner", password=PASSWORD)
+    assertRedirects(sign_in(client), "/en/progress/")
+    # Reached anyway, the page has nothing to ask.
+    assertRedirects(client.get(JOIN), "/en/progress/")
+
+
+def test_a_replayed_choice_does_nothing_twice(
+    client, anonymous_attempt, django_user_model
+):
+    user = django_user_model.objects.create_user("learner", password=PASSWORD)
+    sign_in(client)
+    client.post(JOIN, {"choice": "keep"})
+    assert list(user.attempts.all()) == [anonymous_attempt]
+    # The back button and a replayed form: nothing is left to keep or discard.
+    assertRedirects(client.get(JOIN), "/en/progress/")
+    response = client.post(JOIN, {"choice": "discard"})
+    assertRedirects(response, "/en/progress/", fetch_redirect_response=False)
+    assert list(user.attempts.all()) == [anonymous_attempt]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert not any("saved to your account" in m for m in messages)
+
+
+def test_the_question_keeps_only_a_safe_next(
+    client, anonymous_attempt, django_user_model
+):
+    django_user_model.objects.create_user("learner", password=PASSWORD)
+    sign_in(client)
+    response = client.post(JOIN, {"choice": "keep", "next": "//evil.example/"})
+    assertRedirects(response, "/en/progress/", fetch_redirect_response=False)
+
+
+def test_log_in_joins_kept_progress_without_double_counting(
+    client, anonymous_attempt, django_user_model
+):
+    user = django_user_model.objects.create_user("learner", password=PASSWORD)
+    sign_in(client)
+    client.post(JOIN, {"choice": "keep"})
     assert list(user.attempts.all()) == [anonymous_attempt]
     client.post("/en/accounts/logout/")
-    client.post("/en/accounts/login/", {"username": "learner", "password": PASSWORD})
+    assertRedirects(sign_in(client), "/en/progress/")
     assert user.attempts.count() == 1
     answer = anonymous_attempt.answers.get()
     assert answer.is_answered and answer.mark == 1.0

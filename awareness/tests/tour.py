@@ -27,8 +27,9 @@ PASSWORD = "a-long-tour-password"
 class Page:
     name: str
     url: str
-    # Who looks: "visitor" (no cookies), "learner" (anonymous progress) or
-    # "member" (signed in, with progress).
+    # Who looks: "visitor" (no cookies), "learner" (anonymous progress),
+    # "member" (signed in, with progress) or "joiner" (signed in on a
+    # browser with anonymous progress).
     who: str = "visitor"
     status: int = 200
 
@@ -223,6 +224,13 @@ def _build_tour():
     add("change password", "accounts:password_change", who="member")
     add("password changed", "accounts:password_change_done", who="member")
     add("delete your account", "accounts:delete", who="member")
+
+    # Signed in on a browser that holds anonymous progress: asked about it.
+    joiner = tour.clients["joiner"] = Client()
+    take(joiner, start(joiner, immediate))
+    get_user_model().objects.create_user("joiner", password=PASSWORD)
+    joiner.post(reverse("accounts:login"), {"username": "joiner", "password": PASSWORD})
+    add("progress from before signing in", "accounts:join_progress", who="joiner")
     return tour
 
 

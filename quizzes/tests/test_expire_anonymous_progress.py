@@ -75,8 +75,11 @@ def test_inactive_anonymous_progress_is_erased_and_recent_progress_kept(quiz, se
 
     assert rows(stale) == (0, 0, 0)
     anonymous = Attempt.objects.get(pk=stale_attempt.pk)
-    assert anonymous.user is None and anonymous.learner_key == ""
+    assert anonymous.user is None and anonymous.learner_key.startswith("erased:")
     assert anonymous.public_id != stale_attempt.public_id
+    # What was erased stays as it is: it is nobody's anonymous progress.
+    expire()
+    assert Attempt.objects.get(pk=stale_attempt.pk).public_id == anonymous.public_id
     assert rows(recent) == (1, 1, 2)
     assert "1 finished attempts kept anonymously, 0 attempts deleted" in output
 

@@ -15,7 +15,7 @@ from quizzes.models import (
     learner_identity_expression,
 )
 
-from .factories import make_question, make_quiz
+from .factories import bulk_attempts, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,28 @@ def test_anonymous_rows_have_a_token_and_no_account(django_user_model):
     Attempt.objects.start(quiz=quiz, user=user, learner_key="k")
     Attempt.objects.filter(pk=_start(quiz, "gone").pk).update(learner_key="")
     assert list(Attempt.objects.anonymous()) == [anonymous]
+
+
+def test_an_erased_learners_attempts_share_a_new_token_per_quiz_only():
+    """Erasure groups a learner's kept attempts by quiz under a new token no
+    session holds, and ties nothing across quizzes or to other learners."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from quizzes import personal_data
+
+    first, second = make_quiz(), make_quiz()
+    for quiz in (first, second):
+        make_question(quiz)
+        bulk_attempts(quiz, 1, learner_prefix="me")
+        bulk_attempts(quiz, 1, learner_prefix="me")
+        bulk_attempts(quiz, 1, learner_prefix="other")
+    personal_data.erase(user=AnonymousUser(), learner_key="me-1-0")
+    personal_data.erase(user=AnonymousUser(), learner_key="other-1-0")
+    tokens = {
+        quiz: set(quiz.attempts.values_list("learner_key", flat=True))
+        for quiz in (first, second)
+    }
+    assert all(len(found) == 2 for found in tokens.values())
+    assert tokens[first].isdisjoint(tokens[second])
+    assert all(t.startswith("erased:") for found in tokens.values() for t in found)
+    assert not Attempt.objects.anonymous().exists()

@@ -93,6 +93,7 @@ def test_review_queue_joins_the_account(client, quiz, django_user_model):
     client.post(
         "/en/accounts/login/", {"username": "learner", "password": "long-pass-word-1"}
     )
+    client.post("/en/accounts/join/", {"choice": "keep"})
     assert set(ReviewItem.objects.values_list("user__username", flat=True)) == {
         "learner"
     }

@@ -202,9 +202,9 @@ def test_fewer_than_ten_learners_are_suppressed():
     assert result.items == {} and result.mean is None
     small_group = report(min_learners=3)
     assert not small_group.suppressed
-    zh = small_group.languages[1]
-    assert zh.suppressed
+    assert [c.code for c in small_group.languages] == ["en"]
     assert small_group.language_gaps == set()
+    assert report(min_learners=3, language="zh-hans").suppressed
 
 
 def test_alpha_is_left_out_when_attempts_drew_different_questions():
@@ -241,3 +241,49 @@ def test_flags_follow_moodles_thresholds():
     assert statistics.flags(0.1, -5, 0.25) == ("hard", "chance", "negative")
     assert statistics.flags(0.5, 29.9, None) == ("weak",)
     assert statistics.flags(0.5, 30, None) == ()
+
+
+def test_all_languages_leave_out_groups_below_the_minimum():
+    """All languages minus one language never gives a small group's figures:
+    a language below the minimum is left out of the overall report, and is
+    said to be."""
+    everyone = report(min_learners=3)
+    english = report(min_learners=3, language="en")
+    assert everyone.languages_left_out == 1
+    assert [c.code for c in everyone.languages] == ["en"]
+    assert (everyone.learners, everyone.finished) == (3, 3)
+    assert everyone.items == english.items
+    assert everyone.picks == english.picks
+    assert (everyone.mean, everyone.started) == (english.mean, english.started)
+
+
+def test_all_languages_leave_out_a_questions_small_group_of_answers():
+    """A language shown as a whole can still have few learners on a question
+    (questions are drawn); their answers to it are left out of the overall
+    figures for that question, and the language's column shows none."""
+    rows = data_set()
+    # E did not get q3: only D answered it in zh-hans.
+    rows["answers"] = [a for a in rows["answers"] if a[:2] != (5, 3)]
+    rows["picks"] = [p for p in rows["picks"] if p != (5, 32)]
+    everyone = analyse(questions=QUESTIONS, **rows, min_learners=2)
+    english = analyse(questions=QUESTIONS, **rows, min_learners=2, language="en")
+    assert everyone.languages_left_out == 0
+    assert everyone.items[3] == english.items[3]
+    assert everyone.picks[32] == english.picks[32]
+    assert everyone.items[1].learners == 5
+    zh = everyone.languages[1]
+    assert zh.facility[3] is None and zh.facility[1] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("language", [None, "en"])
+def test_all_attempts_leave_out_later_tries_of_too_few_learners(language):
+    """All attempts minus first attempts never gives one learner's retry:
+    later tries count only where enough learners made them."""
+    first = report(min_learners=2, language=language)
+    every = report(min_learners=2, language=language, mode=statistics.ALL)
+    assert every.retries_left_out and not first.retries_left_out
+    assert (every.finished, every.learners) == (first.finished, first.learners)
+    assert every.items == first.items
+    assert every.picks == first.picks
+    # With enough learners retrying, their tries count.
+    assert report(mode=statistics.ALL).finished == 6

@@ -153,7 +153,9 @@ def test_languages_side_by_side_and_as_a_filter(analyst_client):
     assertContains(response, "Facility by language")
     assertContains(response, "English (12 learners)")
     assertContains(response, "Simplified Chinese (12 learners)")
-    assertContains(response, "not recorded (3 learners)")
+    # Three learners are too few to show, or to count in the overall figures.
+    assertNotContains(response, "not recorded (3 learners)")
+    assert response.context["report"].learners == 24
     filtered = get(analyst_client, quiz, language="zh-hans").context["report"]
     assert (filtered.finished, filtered.language) == (12, "zh-hans")
     assert get(analyst_client, quiz, language="none").context["report"].language == ""
@@ -211,15 +213,32 @@ def test_review_of_mistakes_counts_in_the_funnel(analyst_client):
 
 
 def test_erased_learners_attempts_count_one_learner_each(analyst_client):
-    """Erasure unlinks finished attempts from their learners and from each
-    other, so none of them can be told to share a learner."""
+    """Erasure unlinks finished attempts from their learners, and learners
+    from each other: ten erased learners are still ten."""
     quiz = make_mixed_quiz()
     for attempt in bulk_attempts(quiz, 10):
         personal_data.erase(user=AnonymousUser(), learner_key=attempt.learner_key)
-    assert not Attempt.objects.exclude(learner_key="").exists()
+    assert not Attempt.objects.filter(learner_key__startswith="learner-").exists()
     report = get(analyst_client, quiz).context["report"]
     assert (report.learners, report.finished) == (10, 10)
     assert not report.suppressed
+
+
+def test_an_erased_learners_retries_do_not_count_as_more_learners(analyst_client):
+    """A learner who finished a quiz three times and then erased their
+    progress is still one learner with one first attempt, not three."""
+    quiz = make_mixed_quiz()
+    bulk_attempts(quiz, 9, learner_prefix="others")
+    for _try in range(3):
+        bulk_attempts(quiz, 1, learner_prefix="retried")
+    personal_data.erase(user=AnonymousUser(), learner_key="retried-1-0")
+    report = get(analyst_client, quiz).context["report"]
+    assert (report.learners, report.finished) == (10, 10)
+    # Their two later tries are theirs alone: too few learners to count.
+    every = get(analyst_client, quiz, attempts="all").context["report"]
+    assert (every.finished, every.retries_left_out) == (10, True)
+    personal_data.erase(user=AnonymousUser(), learner_key="others-1-0")
+    assert get(analyst_client, quiz).context["report"].learners == 10
 
 
 def test_the_report_is_cached_until_another_attempt_finishes(analyst_client):
@@ -280,3 +299,49 @@ def test_ten_thousand_attempts_render_well_under_two_seconds(analyst_client, cap
         )
     assert max(cpu for cpu, _wall in timings.values()) < 2.0
     assert timings["cached"][0] < 0.5
+
+
+def _csv_rows(client, quiz, **params):
+    text = get(client, quiz, **params).content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_all_languages_minus_one_language_reveals_no_small_group(analyst_client):
+    """The differencing attack of the 2026-12 review: 41 en learners and one
+    zh-hant learner; the questions CSV for all languages minus the one for
+    en must not give that one learner's marks."""
+    quiz = make_mixed_quiz()
+    bulk_attempts(quiz, 41, language="en", seed=1)
+    bulk_attempts(quiz, 1, language="zh-hant", seed=2, learner_prefix="zh")
+    everyone = _csv_rows(analyst_client, quiz, export="questions")
+    english = _csv_rows(analyst_client, quiz, language="en", export="questions")
+    assert everyone == english
+    response = get(analyst_client, quiz)
+    report = response.context["report"]
+    assert (report.learners, report.languages_left_out) == (41, 1)
+    assertContains(response, "1 language with fewer than 10 learners is not counted")
+    assertNotContains(response, "(1 learners)")
+    for table in response.context["tables"]:
+        if table.name == "summary":
+            continue
+        assert _csv_rows(analyst_client, quiz, export=table.name) == _csv_rows(
+            analyst_client, quiz, language="en", export=table.name
+        ), table.name
+    summary = _csv_rows(analyst_client, quiz, export="summary")
+    assert ["languages not counted (fewer than 10 learners)", "1"] in summary
+    assert ["learners", "41"] in summary
+
+
+def test_all_attempts_minus_first_attempts_reveals_no_single_retry(analyst_client):
+    quiz = make_mixed_quiz()
+    bulk_attempts(quiz, 20, language="en")
+    bulk_attempts(quiz, 1, language="en", seed=1)  # one learner tries again
+    response = get(analyst_client, quiz, attempts="all")
+    assert response.context["report"].retries_left_out
+    assertContains(response, "Later attempts are not counted in a language")
+    for table in response.context["tables"]:
+        if table.name == "summary":
+            continue
+        assert _csv_rows(analyst_client, quiz, export=table.name) == _csv_rows(
+            analyst_client, quiz, attempts="all", export=table.name
+        ), table.name

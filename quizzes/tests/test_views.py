@@ -445,6 +445,7 @@ def test_readings_join_the_account_without_duplicates(client, quiz, django_user_
     client.post(
         "/en/accounts/login/", {"username": "learner", "password": "long-pass-word-1"}
     )
+    client.post("/en/accounts/join/", {"choice": "keep"})
     assert list(Reading.objects.values_list("user__username", flat=True)) == ["learner"]
 
 
