@@ -11,7 +11,10 @@ import contextlib
 import hashlib
 
 from django.apps import apps
+from django.contrib import admin
 from django.db import transaction
+from django.forms import MultiWidget
+from django.test import RequestFactory
 from hypothesis import strategies as st
 
 # Values that have broken web applications before: markup and script, SQL,
@@ -130,3 +133,42 @@ def check(client, method, url, body, *, placeholders=None, accepted=(301, 302, 3
     if response.status_code not in accepted:
         assert database_state() == before, (url, body, response.status_code)
     return response
+
+
+def admin_fields(model, user, obj=None):
+    """Return an object and its admin form's fields with their current values.
+
+    The values post as a browser would send them (split date and time
+    included), so that an unchanged body saves; inline formsets come with
+    empty management forms.
+    """
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = user
+    if obj is None:
+        obj = model._default_manager.first()
+    form = model_admin.get_form(request, obj)(instance=obj)
+    fields = {}
+    for name in form.fields:
+        value = form[name].value()
+        widget = form.fields[name].widget
+        if isinstance(widget, MultiWidget):
+            parts = widget.decompress(value)
+            for n, part in enumerate(parts):
+                fields[f"{name}_{n}"] = "" if part is None else str(part)
+            continue
+        if isinstance(value, list | tuple):
+            value = [str(item) for item in value]
+        elif isinstance(value, bool):
+            if not value:
+                continue
+            value = "on"
+        fields[name] = "" if value is None else value
+    for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):
+        prefix = formset.get_default_prefix()
+        fields[f"{prefix}-TOTAL_FORMS"] = "0"
+        fields[f"{prefix}-INITIAL_FORMS"] = "0"
+    return obj, {
+        key: value if isinstance(value, list) else str(value)
+        for key, value in fields.items()
+    }

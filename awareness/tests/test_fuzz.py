@@ -1,11 +1,11 @@
 import pytest
 from django.contrib import admin
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from hypothesis import event, given, strategies as st
 
 from .every_url import every_url
-from .fuzzing import bodies, check, hostile_text, rolled_back
+from .fuzzing import admin_fields, bodies, check, hostile_text, rolled_back
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -17,35 +17,6 @@ def test_search_with_any_query(q, body):
     with rolled_back():
         response = check(Client(), "GET", reverse("search"), {**body, "q": q})
         assert response.status_code == 200
-
-
-def admin_fields(model, user):
-    """Return the admin form's fields for an object, with their current values.
-
-    Inline formsets come with their management forms, so that a body can be
-    a valid edit as well as a broken one.
-    """
-    model_admin = admin.site._registry[model]
-    request = RequestFactory().get("/")
-    request.user = user
-    obj = model._default_manager.first()
-    form = model_admin.get_form(request, obj)(instance=obj)
-    fields = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, list | tuple):
-            value = [str(item) for item in value]
-        fields[name] = "" if value is None else value
-        if isinstance(fields[name], bool):
-            fields[name] = "on" if fields[name] else ""
-    for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):
-        prefix = formset.get_default_prefix()
-        fields[f"{prefix}-TOTAL_FORMS"] = "0"
-        fields[f"{prefix}-INITIAL_FORMS"] = "0"
-    return obj, {
-        key: value if isinstance(value, list) else str(value)
-        for key, value in fields.items()
-    }
 
 
 @given(data=st.data())

@@ -143,6 +143,26 @@ BAD = [
         "published_at is not a valid date",
     ),
     (
+        "publish date in year 1, ahead of UTC",
+        lambda d: _quiz(d).update(published_at="0001-01-01T00:00:00+05:00"),
+        "published_at: Enter a date between the years 2000 and",
+    ),
+    (
+        "publish date in year 9999, behind UTC",
+        lambda d: _quiz(d).update(published_at="9999-12-31T23:59:59-12:00"),
+        "published_at: Enter a date between the years 2000 and",
+    ),
+    (
+        "verified in year 1",
+        lambda d: _quiz(d).update(last_verified="0001-01-01"),
+        "last_verified: Enter a date between the years 2000 and",
+    ),
+    (
+        "question verified in year 9999",
+        lambda d: _question(d).update(last_verified="9999-12-31"),
+        "last_verified: Enter a date between the years 2000 and",
+    ),
+    (
         "unknown source",
         lambda d: _quiz(d)["sources"].append("nowhere"),
         "unknown source “nowhere”",
@@ -497,3 +517,21 @@ def test_admin_import_without_a_file_asks_for_one(editor_client):
 
 def test_analysts_cannot_import(analyst_client):
     assert analyst_client.get(reverse("admin:quizzes_quiz_import")).status_code == 403
+
+
+def test_admin_import_of_a_date_out_of_range_is_reported_and_pages_stay_up(
+    small, editor_client
+):
+    calls = Quiz.objects.get(slug="suspicious-calls")
+    data = json.loads(portability.dumps(calls))
+    data["quiz"]["published_at"] = "0001-01-01T00:00:00+05:00"
+    response = editor_client.post(
+        reverse("admin:quizzes_quiz_import"),
+        {"files": [upload("calls.json", json.dumps(data))]},
+    )
+    assertContains(response, "Enter a date between the years 2000", status_code=400)
+    for url in (
+        reverse("quizzes:quiz_list"),
+        reverse("admin:quizzes_quiz_changelist"),
+    ):
+        assert editor_client.get(url).status_code == 200, url
