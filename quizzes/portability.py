@@ -184,6 +184,9 @@ def read(name, text):
     except json.JSONDecodeError as error:
         plan.problem("", _("not valid JSON (%(error)s).") % {"error": error})
         return plan
+    except RecursionError:
+        plan.problem("", _("not a quiz file: its JSON is nested too deeply."))
+        return plan
     if (
         not isinstance(data, dict)
         or data.get("format") != FORMAT
@@ -252,6 +255,14 @@ def _checked(plan, where, data, fields):
                 continue
             if kind is datetime.date and isinstance(value, datetime.datetime):
                 value = value.date()
+        # PostgreSQL refuses NUL in text; refused here, it is a problem to
+        # report rather than a failed write.
+        elif isinstance(value, str) and "\x00" in value:
+            plan.problem(
+                where, _("%(field)s contains a NUL character.") % {"field": name}
+            )
+            ok = False
+            continue
         # bool is an int to Python; a count written as true is still wrong.
         elif (isinstance(value, bool) and kind is int) or not isinstance(value, kind):
             plan.problem(where, _("%(field)s has the wrong type.") % {"field": name})
@@ -302,7 +313,7 @@ def plan_quiz(name, data, *, keep_answered=False):
             setattr(quiz, field, value)
     _validate(plan, "quiz", quiz, exclude=["sources"])
     for slug in data["sources"]:
-        if not isinstance(slug, str):
+        if not isinstance(slug, str) or "\x00" in slug:
             plan.problem("quiz", _("sources must be slugs."))
             continue
         source = _lookup(plan, "quiz", Source, slug)

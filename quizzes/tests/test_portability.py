@@ -163,6 +163,26 @@ BAD = [
         "last_verified: Enter a date between the years 2000 and",
     ),
     (
+        "NUL in a title",
+        lambda d: _quiz(d).update(title="Calls\x00"),
+        "title contains a NUL character",
+    ),
+    (
+        "NUL in an option",
+        lambda d: _question(d)["choices"][0].update(text="Hang\x00up"),
+        "text contains a NUL character",
+    ),
+    (
+        "NUL in a source's slug",
+        lambda d: _quiz(d)["sources"].append("a\x00b"),
+        "sources must be slugs",
+    ),
+    (
+        "NUL in a tip's slug",
+        lambda d: _question(d).update(tip="\x00"),
+        "tip contains a NUL character",
+    ),
+    (
         "unknown source",
         lambda d: _quiz(d)["sources"].append("nowhere"),
         "unknown source “nowhere”",
@@ -507,6 +527,17 @@ def test_admin_import_refuses_bad_files_and_changes_nothing(
         {"files": [upload("bad.json", content_bytes)]},
     )
     assertContains(response, message, status_code=400)
+    assert snapshot() == before
+
+
+def test_deeply_nested_json_is_refused_clearly(small, editor_client):
+    text = '{"format": "guard-your-info/quiz", "version": 1, "quiz": '
+    text += "[" * 100_000 + "]" * 100_000 + "}"
+    before = snapshot()
+    response = editor_client.post(
+        reverse("admin:quizzes_quiz_import"), {"files": [upload("deep.json", text)]}
+    )
+    assertContains(response, "nested too deeply", status_code=400)
     assert snapshot() == before
 
 
