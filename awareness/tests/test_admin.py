@@ -134,3 +134,39 @@ def test_a_source_may_be_an_older_publication_but_not_year_one(superuser_client)
     data["published_on"] = "0001-01-01"
     response = superuser_client.post(_url(Source, "change", source.pk), data)
     assertContains(response, "Enter a date between the years 1900 and")
+
+
+@pytest.mark.parametrize(
+    "term", ["\x00", "a\x00b", "tip\x00' OR 1=1 --"], ids=["nul", "inner", "sql"]
+)
+def test_admin_lookups_with_nul_answer_without_failing(superuser_client, term):
+    make_tip(slug="tip")
+    response = superuser_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "quizzes",
+            "model_name": "question",
+            "field_name": "tip",
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        info = model._meta.app_label, model._meta.model_name
+        url = reverse("admin:{}_{}_changelist".format(*info))
+        assert superuser_client.get(url, {"q": term}).status_code < 500, url
+
+
+def test_an_editor_saving_nul_in_a_title_gets_a_form_error(editor_client, editor):
+    from .fuzzing import admin_fields
+
+    tip = make_tip(slug="tip", title="Tip")
+    _obj, data = admin_fields(PrecautionTip, editor, tip)
+    data["title_en"] = "Tip\x00"
+    response = editor_client.post(_url(PrecautionTip, "change", tip.pk), data)
+    assertContains(response, "Null characters are not allowed.")
+    tip.refresh_from_db()
+    assert tip.title == "Tip"
