@@ -39,3 +39,16 @@ def test_debug_is_off_unless_set_to_1():
 def test_manage_py_commands_may_use_the_local_key():
     result = _settings_in_subprocess(DJANGO_LOCAL_SECRET_KEY="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_var_and_the_sqlite_database_are_private_to_the_server_user():
+    var = settings.BASE_DIR / "var"
+    database = var / "db.sqlite3"
+    database.touch()
+    # As a checkout made before this rule, or a loose umask, leaves them.
+    var.chmod(0o755)
+    database.chmod(0o644)
+    result = _settings_in_subprocess(DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert var.stat().st_mode & 0o777 == 0o700
+    assert database.stat().st_mode & 0o777 == 0o600
