@@ -1,11 +1,23 @@
 import pytest
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DateField
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import event, given, strategies as st
 
 from .every_url import every_url
-from .fuzzing import admin_fields, bodies, check, hostile_text, rolled_back
+from .fuzzing import (
+    HOSTILE,
+    admin_fields,
+    bodies,
+    check,
+    date_text,
+    hostile_text,
+    huge_values,
+    rolled_back,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -56,3 +68,71 @@ def test_every_url_takes_any_post(real_site, urls, data):
         if signed_in:
             client.force_login(real_site["user"])
         event(str(check(client, "POST", url, body).status_code))
+
+
+def _date_keys(model, fields):
+    """The body's keys that carry a date, split date and time included."""
+    keys = {}
+    for key in fields:
+        name = key.removesuffix("_0").removesuffix("_1")
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, DateField):
+            keys[key] = key.endswith("_1")
+    return keys
+
+
+DATED = [
+    model
+    for model in MODELS
+    if any(
+        isinstance(field, DateField) and field.editable for field in model._meta.fields
+    )
+]
+
+
+@given(data=st.data())
+def test_admin_change_forms_with_edge_dates_nul_and_huge_values(real_site, data):
+    """A change form saves only dates PostgreSQL reads back, and every list
+    page still answers after any save."""
+    user = real_site["user"]
+    model = data.draw(st.sampled_from(DATED), label="model")
+    with rolled_back():
+        obj, fields = admin_fields(model, user)
+        body = dict(fields)
+        for key, is_time in _date_keys(model, fields).items():
+            if data.draw(st.booleans(), label=f"change {key}"):
+                body[key] = data.draw(
+                    st.sampled_from(["00:00:00", "23:59:59", "24:00:00", "\x00"])
+                    if is_time
+                    else date_text,
+                    label=key,
+                )
+        others = sorted(set(fields) - set(_date_keys(model, fields)))
+        chosen = (
+            st.lists(st.sampled_from(others), max_size=3) if others else st.just([])
+        )
+        for key in data.draw(chosen, label="others"):
+            body[key] = str(
+                data.draw(st.one_of(huge_values, st.sampled_from(HOSTILE)), label=key)
+            )
+        info = model._meta.app_label, model._meta.model_name
+        client = Client()
+        client.force_login(user)
+        url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        response = check(client, "POST", url, body)
+        event(f"{model._meta.model_name} {response.status_code}")
+        if response.status_code == 302:
+            obj.refresh_from_db()
+            for field in model._meta.fields:
+                value = getattr(obj, field.name)
+                if isinstance(field, DateField) and field.editable and value:
+                    assert 1900 <= value.year <= timezone.now().year + 50, field
+        for page in (
+            reverse("admin:{}_{}_changelist".format(*info)),
+            reverse("home"),
+            reverse("django.contrib.sitemaps.views.sitemap"),
+        ):
+            assert client.get(page).status_code == 200, page
