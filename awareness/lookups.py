@@ -1,5 +1,16 @@
-from django.db.models import IntegerField
-from django.db.models.lookups import In
+from django.core.exceptions import EmptyResultSet
+from django.db.models import CharField, IntegerField, TextField
+from django.db.models.lookups import (
+    Contains,
+    EndsWith,
+    Exact,
+    IContains,
+    IEndsWith,
+    IExact,
+    In,
+    IStartsWith,
+    StartsWith,
+)
 
 
 @IntegerField.register_lookup
@@ -25,3 +36,36 @@ class IntegerFieldIn(In):
                 or ((low is None or value >= low) and (high is None or value <= high))
             ]
         return super().process_rhs(compiler, connection)
+
+
+class NulMatchesNothing:
+    """A text lookup whose value holds NUL matches no row, instead of failing.
+
+    PostgreSQL text cannot hold NUL and refuses it in a query as well, so an
+    admin search, filter or autocomplete term with one was a server error
+    there. Forms refuse NUL in what they save, so no row holds one anywhere.
+    """
+
+    def as_sql(self, compiler, connection):
+        if (
+            self.rhs_is_direct_value()
+            and isinstance(self.rhs, str)
+            and "\x00" in self.rhs
+        ):
+            raise EmptyResultSet
+        return super().as_sql(compiler, connection)
+
+
+for _lookup in (
+    Exact,
+    IExact,
+    Contains,
+    IContains,
+    StartsWith,
+    IStartsWith,
+    EndsWith,
+    IEndsWith,
+):
+    _safe = type(_lookup.__name__, (NulMatchesNothing, _lookup), {})
+    CharField.register_lookup(_safe)
+    TextField.register_lookup(_safe)

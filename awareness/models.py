@@ -10,6 +10,7 @@ from .languages import (
     to_traditional,
     translated_fields,
 )
+from .validators import editorial_date, publication_date
 
 
 class Loadable(models.Model):
@@ -154,7 +155,9 @@ class Source(Loadable, Translatable):
     publisher = models.CharField(_("publisher"), max_length=200)
     author = models.CharField(_("author"), max_length=200, blank=True)
     url = models.URLField(_("address"), max_length=500, blank=True)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, validators=[publication_date]
+    )
     note = models.TextField(
         _("note"),
         blank=True,
@@ -256,12 +259,14 @@ class Content(Loadable, Translatable):
     last_verified = models.DateField(
         _("last verified"),
         help_text=_("When the facts were last checked against the sources."),
+        validators=[editorial_date],
     )
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(
         _("publish at"),
         default=timezone.now,
         help_text=_("Visitors see the item from this moment once it is published."),
+        validators=[editorial_date],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -1,3 +1,4 @@
+import contextlib
 import os
 import secrets
 import sys
@@ -112,16 +113,31 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL points elsewhere.
 
-VAR_DIR.mkdir(exist_ok=True)
+
+def _private(path, mode):
+    # var/ holds the key, the database and the cache: readable by the
+    # server's user only. A path someone else owns is left as they set it.
+    if path.stat().st_mode & 0o777 != mode:
+        with contextlib.suppress(PermissionError):
+            path.chmod(mode)
+
+
+VAR_DIR.mkdir(mode=0o700, exist_ok=True)
+_private(VAR_DIR, 0o700)
+SQLITE_PATH = VAR_DIR / "db.sqlite3"
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        default=f"sqlite:///{SQLITE_PATH}",
         # Reusing a connection saves a handshake per request; the health
         # check replaces one the server closed meanwhile.
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["NAME"] == str(SQLITE_PATH):
+    # SQLite would create it with the umask's 0644; its journals copy this.
+    os.close(os.open(SQLITE_PATH, os.O_CREAT | os.O_WRONLY, 0o600))
+    _private(SQLITE_PATH, 0o600)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that is down or hung costs a request seconds, not forever:
     # connecting gives up after this, and so does any one statement.

@@ -343,10 +343,24 @@ class QuestionAdmin(
         return admin_views.question_preview(request, self, object_id)
 
 
+class FirstQuestionsFormSet(BaseInlineFormSet):
+    """The first questions only, so that saving a long quiz stays inside
+    DATA_UPLOAD_MAX_NUMBER_FIELDS (each row posts three fields); the quiz
+    page links to the list of all of them."""
+
+    LIMIT = 200
+
+    def get_queryset(self):
+        if not hasattr(self, "_first"):
+            self._first = super().get_queryset()[: self.LIMIT]
+        return self._first
+
+
 class QuestionInline(admin.TabularInline):
     """The quiz's questions in order; each is written on its own page."""
 
     model = Question
+    formset = FirstQuestionsFormSet
     extra = 0
     fields = ("order", "short_prompt", "kind", "topic", "is_published")
     readonly_fields = ("short_prompt", "kind", "topic", "is_published")
@@ -392,11 +406,12 @@ class QuizAdmin(ContentAdmin):
         *in_every_language("title", "summary", "questions__prompt"),
     )
     inlines = (QuestionInline,)
+    readonly_fields = (*ContentAdmin.readonly_fields, "all_questions")
     actions = (*ContentAdmin.actions, "duplicate", "export_json")
     change_list_template = "admin/quizzes/quiz/change_list.html"
     fieldsets = (
         (None, {"fields": ("order", *side_by_side("title"), "slug")}),
-        (None, {"fields": side_by_side("summary")}),
+        (None, {"fields": (*side_by_side("summary"), "all_questions")}),
         (
             _("How it runs"),
             {
@@ -422,6 +437,22 @@ class QuizAdmin(ContentAdmin):
         url = reverse("admin:quizzes_question_changelist")
         return format_html(
             '<a href="{}?quiz__id__exact={}">{}</a>', url, obj.pk, obj.question_count
+        )
+
+    @admin.display(description=_("questions"))
+    def all_questions(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        count = obj.questions.count()
+        url = reverse("admin:quizzes_question_changelist")
+        return format_html(
+            '<a href="{}?quiz__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            ngettext(
+                "List all %(count)d question", "List all %(count)d questions", count
+            )
+            % {"count": count},
         )
 
     def publish_problems(self, obj):

@@ -15,10 +15,14 @@ class AnswerForm(forms.Form):
         self.by_key = {choice.key: choice for choice in choices}
         options = [(choice.key, choice.text) for choice in choices]
         if question.allows_many:
+            # Every such question has at least one right option, so an
+            # empty answer is a slip of the finger, not a choice.
             self.fields["choice"] = forms.MultipleChoiceField(
                 choices=options,
-                required=False,
                 widget=forms.CheckboxSelectMultiple,
+                error_messages={
+                    "required": _("Choose at least one option before you continue.")
+                },
             )
         else:
             self.fields["choice"] = forms.ChoiceField(

@@ -22,6 +22,7 @@ from awareness.models import (
     Source,
     Translatable,
 )
+from awareness.validators import editorial_date
 
 
 def new_choice_key():
@@ -74,9 +75,11 @@ class Quiz(Loadable, Translatable):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="+", blank=True
     )
-    last_verified = models.DateField(_("last verified"))
+    last_verified = models.DateField(_("last verified"), validators=[editorial_date])
     is_published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(_("publish at"), default=timezone.now)
+    published_at = models.DateTimeField(
+        _("publish at"), default=timezone.now, validators=[editorial_date]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = QuizQuerySet.as_manager()
@@ -232,6 +235,7 @@ class Question(Translatable):
     last_verified = models.DateField(
         _("last verified"),
         help_text=_("When the facts were last checked against the source."),
+        validators=[editorial_date],
     )
     # New questions start as drafts, so that a live quiz never shows a
     # half-written one.

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from awareness.validators import editorial_date
 
 
 @admin.register(LogEntry)
@@ -73,3 +78,22 @@ class LogEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("what changed"))
     def change(self, entry):
         return entry.get_change_message()
+
+
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with the dates PostgreSQL can read back.
+
+    Content models carry the range on their fields; Django's user model
+    cannot, so its form does: a sign-up date in year 1 would be stored BC
+    and break the list of users.
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateField) and field is not None:
+            field.validators.append(editorial_date)
+        return field
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), StaffUserAdmin)

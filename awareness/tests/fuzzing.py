@@ -8,10 +8,14 @@ tests use are safe, and why that health check is switched off).
 """
 
 import contextlib
+import datetime
 import hashlib
 
 from django.apps import apps
+from django.contrib import admin
 from django.db import transaction
+from django.forms import MultiWidget
+from django.test import RequestFactory
 from hypothesis import strategies as st
 
 # Values that have broken web applications before: markup and script, SQL,
@@ -55,6 +59,39 @@ any_text = st.text(
 # Past the fields' limits: 150 for usernames, 254 for e-mail addresses.
 long_text = st.integers(140, 6000).map(lambda n: "x" * n)
 hostile_text = st.one_of(st.sampled_from(HOSTILE), any_text, long_text)
+
+
+# Dates at and past the edges PostgreSQL and Python can hold, written as
+# forms and files write them, with and without a zone.
+_offsets = st.integers(-14 * 60, 14 * 60).map(
+    lambda minutes: datetime.timezone(datetime.timedelta(minutes=minutes))
+)
+edge_dates = st.one_of(
+    st.sampled_from(
+        [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)]
+        + [datetime.date(year, 1, 1) for year in (1899, 1900, 1999, 2000, 2076)]
+    ),
+    st.dates(),
+)
+edge_datetimes = st.builds(
+    lambda day, offset, time: datetime.datetime.combine(day, time, tzinfo=offset),
+    edge_dates,
+    _offsets,
+    st.sampled_from([datetime.time(), datetime.time(23, 59, 59)]),
+)
+date_text = st.one_of(
+    edge_dates.map(datetime.date.isoformat),
+    edge_datetimes.map(datetime.datetime.isoformat),
+    edge_datetimes.map(lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S")),
+    st.sampled_from(["0000-00-00", "10000-01-01", "-0001-01-01", "2026-02-30"]),
+    hostile_text,
+)
+# Numbers past every column's range, and text past every field's limit.
+huge_values = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.sampled_from([2**31, 2**63, -(2**63) - 1, 10**100, 1e308, float("inf")]),
+    st.integers(10_000, 200_000).map(lambda n: "x" * n),
+)
 
 
 def values(*good):
@@ -130,3 +167,42 @@ def check(client, method, url, body, *, placeholders=None, accepted=(301, 302, 3
     if response.status_code not in accepted:
         assert database_state() == before, (url, body, response.status_code)
     return response
+
+
+def admin_fields(model, user, obj=None):
+    """Return an object and its admin form's fields with their current values.
+
+    The values post as a browser would send them (split date and time
+    included), so that an unchanged body saves; inline formsets come with
+    empty management forms.
+    """
+    model_admin = admin.site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = user
+    if obj is None:
+        obj = model._default_manager.first()
+    form = model_admin.get_form(request, obj)(instance=obj)
+    fields = {}
+    for name in form.fields:
+        value = form[name].value()
+        widget = form.fields[name].widget
+        if isinstance(widget, MultiWidget):
+            parts = widget.decompress(value)
+            for n, part in enumerate(parts):
+                fields[f"{name}_{n}"] = "" if part is None else str(part)
+            continue
+        if isinstance(value, list | tuple):
+            value = [str(item) for item in value]
+        elif isinstance(value, bool):
+            if not value:
+                continue
+            value = "on"
+        fields[name] = "" if value is None else value
+    for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):
+        prefix = formset.get_default_prefix()
+        fields[f"{prefix}-TOTAL_FORMS"] = "0"
+        fields[f"{prefix}-INITIAL_FORMS"] = "0"
+    return obj, {
+        key: value if isinstance(value, list) else str(value)
+        for key, value in fields.items()
+    }

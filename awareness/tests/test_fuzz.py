@@ -1,11 +1,23 @@
 import pytest
 from django.contrib import admin
-from django.test import Client, RequestFactory
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DateField
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import event, given, strategies as st
 
 from .every_url import every_url
-from .fuzzing import bodies, check, hostile_text, rolled_back
+from .fuzzing import (
+    HOSTILE,
+    admin_fields,
+    bodies,
+    check,
+    date_text,
+    hostile_text,
+    huge_values,
+    rolled_back,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -17,35 +29,6 @@ def test_search_with_any_query(q, body):
     with rolled_back():
         response = check(Client(), "GET", reverse("search"), {**body, "q": q})
         assert response.status_code == 200
-
-
-def admin_fields(model, user):
-    """Return the admin form's fields for an object, with their current values.
-
-    Inline formsets come with their management forms, so that a body can be
-    a valid edit as well as a broken one.
-    """
-    model_admin = admin.site._registry[model]
-    request = RequestFactory().get("/")
-    request.user = user
-    obj = model._default_manager.first()
-    form = model_admin.get_form(request, obj)(instance=obj)
-    fields = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, list | tuple):
-            value = [str(item) for item in value]
-        fields[name] = "" if value is None else value
-        if isinstance(fields[name], bool):
-            fields[name] = "on" if fields[name] else ""
-    for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):
-        prefix = formset.get_default_prefix()
-        fields[f"{prefix}-TOTAL_FORMS"] = "0"
-        fields[f"{prefix}-INITIAL_FORMS"] = "0"
-    return obj, {
-        key: value if isinstance(value, list) else str(value)
-        for key, value in fields.items()
-    }
 
 
 @given(data=st.data())
@@ -85,3 +68,71 @@ def test_every_url_takes_any_post(real_site, urls, data):
         if signed_in:
             client.force_login(real_site["user"])
         event(str(check(client, "POST", url, body).status_code))
+
+
+def _date_keys(model, fields):
+    """The body's keys that carry a date, split date and time included."""
+    keys = {}
+    for key in fields:
+        name = key.removesuffix("_0").removesuffix("_1")
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, DateField):
+            keys[key] = key.endswith("_1")
+    return keys
+
+
+DATED = [
+    model
+    for model in MODELS
+    if any(
+        isinstance(field, DateField) and field.editable for field in model._meta.fields
+    )
+]
+
+
+@given(data=st.data())
+def test_admin_change_forms_with_edge_dates_nul_and_huge_values(real_site, data):
+    """A change form saves only dates PostgreSQL reads back, and every list
+    page still answers after any save."""
+    user = real_site["user"]
+    model = data.draw(st.sampled_from(DATED), label="model")
+    with rolled_back():
+        obj, fields = admin_fields(model, user)
+        body = dict(fields)
+        for key, is_time in _date_keys(model, fields).items():
+            if data.draw(st.booleans(), label=f"change {key}"):
+                body[key] = data.draw(
+                    st.sampled_from(["00:00:00", "23:59:59", "24:00:00", "\x00"])
+                    if is_time
+                    else date_text,
+                    label=key,
+                )
+        others = sorted(set(fields) - set(_date_keys(model, fields)))
+        chosen = (
+            st.lists(st.sampled_from(others), max_size=3) if others else st.just([])
+        )
+        for key in data.draw(chosen, label="others"):
+            body[key] = str(
+                data.draw(st.one_of(huge_values, st.sampled_from(HOSTILE)), label=key)
+            )
+        info = model._meta.app_label, model._meta.model_name
+        client = Client()
+        client.force_login(user)
+        url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        response = check(client, "POST", url, body)
+        event(f"{model._meta.model_name} {response.status_code}")
+        if response.status_code == 302:
+            obj.refresh_from_db()
+            for field in model._meta.fields:
+                value = getattr(obj, field.name)
+                if isinstance(field, DateField) and field.editable and value:
+                    assert 1900 <= value.year <= timezone.now().year + 50, field
+        for page in (
+            reverse("admin:{}_{}_changelist".format(*info)),
+            reverse("home"),
+            reverse("django.contrib.sitemaps.views.sitemap"),
+        ):
+            assert client.get(page).status_code == 200, page

@@ -102,3 +102,16 @@ def test_mail_without_a_backend_goes_to_private_files_not_the_logs(tmp_path):
         text=True,
     )
     assert result.stdout.strip() == "True"
+
+
+def test_var_and_the_sqlite_database_are_private_to_the_server_user():
+    var = settings.BASE_DIR / "var"
+    database = var / "db.sqlite3"
+    database.touch()
+    # As a checkout made before this rule, or a loose umask, leaves them.
+    var.chmod(0o755)
+    database.chmod(0o644)
+    result = _settings_in_subprocess(DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert var.stat().st_mode & 0o777 == 0o700
+    assert database.stat().st_mode & 0o777 == 0o600

@@ -540,3 +540,43 @@ def test_an_editor_writes_previews_and_publishes_a_quiz_of_every_kind(
     assert response.status_code == 302
     assert attempt.answers.count() == 5
     assert learner_rows()[0] == 1
+
+
+def test_an_editor_saves_a_quiz_of_1300_questions(editor_client, editor):
+    """Each question's row on the quiz page is three fields; all of them
+    would pass Django's limit of 1,000 fields a request."""
+    from awareness.tests.fuzzing import admin_fields
+
+    quiz = make_quiz(slug="big", is_published=False)
+    source = make_source()
+    Question.objects.bulk_create(
+        Question(
+            quiz=quiz,
+            key=f"q-{n}",
+            order=n,
+            topic="calls",
+            prompt=f"Question {n}?",
+            explanation="Because.",
+            source=source,
+            last_verified=quiz.last_verified,
+        )
+        for n in range(1300)
+    )
+    page = editor_client.get(quiz_url("change", quiz.pk))
+    assert page.status_code == 200
+    assertContains(page, "List all 1300 questions")
+    _obj, data = admin_fields(Quiz, editor, quiz)
+    (inline,) = page.context["inline_admin_formsets"]
+    formset = inline.formset
+    prefix = formset.prefix
+    for n, form in enumerate(formset.forms):
+        data[f"{prefix}-{n}-id"] = form.instance.pk
+        data[f"{prefix}-{n}-quiz"] = quiz.pk
+        data[f"{prefix}-{n}-order"] = form.instance.order
+    data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = len(formset.forms)
+    data["title_en"] = "A long quiz"
+    response = editor_client.post(quiz_url("change", quiz.pk), data)
+    assert response.status_code == 302, response.content[:2000]
+    quiz.refresh_from_db()
+    assert quiz.title == "A long quiz"
+    assert quiz.questions.count() == 1300

@@ -1,9 +1,18 @@
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import given, strategies as st
+from hypothesis import event, given, strategies as st
 
-from awareness.tests.fuzzing import bodies, check, hostile_text, rolled_back
+from awareness.tests.fuzzing import (
+    bodies,
+    check,
+    date_text,
+    hostile_text,
+    huge_values,
+    rolled_back,
+)
 from quizzes.models import Answer, Attempt, Question
 
 from .factories import make_question, make_quiz
@@ -105,3 +114,75 @@ def test_someone_elses_attempt_is_always_404(quiz, text):
         assert not Answer.objects.filter(
             attempt=attempt, answered_at__isnull=False
         ).exists()
+
+
+def _mutated(data, where, key, value):
+    """Set one field of the quiz, its first question or that one's option."""
+    target = data["quiz"]
+    # An earlier change may have replaced the list the path goes through.
+    for step in {"quiz": (), "question": ("questions", 0)}.get(
+        where, ("questions", 0, "choices", 0)
+    ):
+        try:
+            target = target[step]
+        except (KeyError, IndexError, TypeError):
+            return data
+    if isinstance(target, dict):
+        target[key] = value
+    return data
+
+
+DEEP = "@deeply-nested"
+
+
+@given(data=st.data())
+def test_importing_any_file_answers_a_report_or_imports_readable_rows(real_site, data):
+    """A file with dates at the edges, NUL, huge values or deep nesting is
+    refused in the report and changes nothing, or imports rows every list
+    page can show."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from quizzes import portability
+
+    quiz = real_site["quiz"]
+    base = json.loads(portability.dumps(quiz))
+    fields = {
+        "quiz": sorted(portability.QUIZ_FIELDS),
+        "question": sorted(portability.QUESTION_FIELDS),
+        "option": sorted(portability.CHOICE_FIELDS),
+    }
+    with rolled_back():
+        for _change in range(data.draw(st.integers(1, 3), label="changes")):
+            where = data.draw(st.sampled_from(sorted(fields)), label="where")
+            key = data.draw(st.sampled_from(fields[where]), label="field")
+            value = data.draw(
+                st.one_of(
+                    date_text,
+                    huge_values,
+                    hostile_text,
+                    st.none(),
+                    st.booleans(),
+                    st.just(DEEP),
+                ),
+                label="value",
+            )
+            base = _mutated(base, where, key, value)
+        text = json.dumps(base)
+        depth = data.draw(st.integers(10, 100_000), label="depth")
+        text = text.replace(json.dumps(DEEP), "[" * depth + "]" * depth)
+        client = Client()
+        client.force_login(real_site["user"])
+        upload = SimpleUploadedFile("quiz.json", text.encode("utf-8", "replace"))
+        response = check(
+            client,
+            "POST",
+            reverse("admin:quizzes_quiz_import"),
+            {"files": [upload]},
+        )
+        event(str(response.status_code))
+        for page in (
+            reverse("quizzes:quiz_list"),
+            reverse("admin:quizzes_quiz_changelist"),
+            reverse("admin:quizzes_question_changelist"),
+        ):
+            assert client.get(page).status_code == 200, page

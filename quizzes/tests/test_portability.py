@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains
+from reversion.models import Version
 
 from quizzes import portability
 from quizzes.models import Attempt, Choice, Question, Quiz
@@ -141,6 +142,46 @@ BAD = [
         "date without a zone",
         lambda d: _quiz(d).update(published_at="2025-04-21T08:00:00"),
         "published_at is not a valid date",
+    ),
+    (
+        "publish date in year 1, ahead of UTC",
+        lambda d: _quiz(d).update(published_at="0001-01-01T00:00:00+05:00"),
+        "published_at: Enter a date between the years 2000 and",
+    ),
+    (
+        "publish date in year 9999, behind UTC",
+        lambda d: _quiz(d).update(published_at="9999-12-31T23:59:59-12:00"),
+        "published_at: Enter a date between the years 2000 and",
+    ),
+    (
+        "verified in year 1",
+        lambda d: _quiz(d).update(last_verified="0001-01-01"),
+        "last_verified: Enter a date between the years 2000 and",
+    ),
+    (
+        "question verified in year 9999",
+        lambda d: _question(d).update(last_verified="9999-12-31"),
+        "last_verified: Enter a date between the years 2000 and",
+    ),
+    (
+        "NUL in a title",
+        lambda d: _quiz(d).update(title="Calls\x00"),
+        "title contains a NUL character",
+    ),
+    (
+        "NUL in an option",
+        lambda d: _question(d)["choices"][0].update(text="Hang\x00up"),
+        "text contains a NUL character",
+    ),
+    (
+        "NUL in a source's slug",
+        lambda d: _quiz(d)["sources"].append("a\x00b"),
+        "sources must be slugs",
+    ),
+    (
+        "NUL in a tip's slug",
+        lambda d: _question(d).update(tip="\x00"),
+        "tip contains a NUL character",
     ),
     (
         "unknown source",
@@ -490,6 +531,17 @@ def test_admin_import_refuses_bad_files_and_changes_nothing(
     assert snapshot() == before
 
 
+def test_deeply_nested_json_is_refused_clearly(small, editor_client):
+    text = '{"format": "guard-your-info/quiz", "version": 1, "quiz": '
+    text += "[" * 100_000 + "]" * 100_000 + "}"
+    before = snapshot()
+    response = editor_client.post(
+        reverse("admin:quizzes_quiz_import"), {"files": [upload("deep.json", text)]}
+    )
+    assertContains(response, "nested too deeply", status_code=400)
+    assert snapshot() == before
+
+
 def test_admin_import_without_a_file_asks_for_one(editor_client):
     response = editor_client.post(reverse("admin:quizzes_quiz_import"), {})
     assertContains(response, "This field is required", status_code=400)
@@ -497,3 +549,54 @@ def test_admin_import_without_a_file_asks_for_one(editor_client):
 
 def test_analysts_cannot_import(analyst_client):
     assert analyst_client.get(reverse("admin:quizzes_quiz_import")).status_code == 403
+
+
+def test_admin_import_of_a_date_out_of_range_is_reported_and_pages_stay_up(
+    small, editor_client
+):
+    calls = Quiz.objects.get(slug="suspicious-calls")
+    data = json.loads(portability.dumps(calls))
+    data["quiz"]["published_at"] = "0001-01-01T00:00:00+05:00"
+    response = editor_client.post(
+        reverse("admin:quizzes_quiz_import"),
+        {"files": [upload("calls.json", json.dumps(data))]},
+    )
+    assertContains(response, "Enter a date between the years 2000", status_code=400)
+    for url in (
+        reverse("quizzes:quiz_list"),
+        reverse("admin:quizzes_quiz_changelist"),
+    ):
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_a_quiz_of_1300_questions_imports_well_inside_a_request(editor_client):
+    """Gunicorn gives a request 30 s; the file is imported in a fraction."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quiz = make_quiz(slug="big")
+    make_question(quiz, key="q-0", choices=(("A", True), ("B", False), ("C", False)))
+    data = json.loads(portability.dumps(quiz))
+    quiz.questions.all().delete()
+    quiz.delete()
+    (template,) = data["quiz"]["questions"]
+    data["quiz"]["questions"] = [
+        {**template, "key": f"q-{n}", "order": n, "prompt": f"Question {n}?"}
+        for n in range(1300)
+    ]
+    text = json.dumps(data)
+    url = reverse("admin:quizzes_quiz_import")
+    for _time in ("first", "again, unchanged"):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.post(url, {"files": [upload("big.json", text)]})
+        assert response.status_code == 302
+        assert time.perf_counter() - started < 15
+        # Not a query per row: the history's one per question is the most.
+        assert len(queries) < 1300 * 1.5
+    assert Question.objects.filter(quiz__slug="big").count() == 1300
+    assert Choice.objects.filter(question__quiz__slug="big").count() == 3900
+    # Rows inserted at once still get their history.
+    assert Version.objects.get_for_object(Question.objects.get(key="q-7")).exists()

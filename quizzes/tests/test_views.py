@@ -247,12 +247,23 @@ def test_duplicated_choices_count_once(client, quiz):
     assert recorded.choices.count() == 1
 
 
-def test_select_all_may_be_left_empty(client, quiz):
+@pytest.mark.parametrize("position", [2, 4], ids=["select all", "red flags"])
+def test_select_all_refuses_an_empty_answer_and_the_learner_can_retry(
+    client, quiz, position
+):
     attempt = start(client, quiz)
-    answer(client, attempt, 1, "Right")
-    response = client.post(f"/en/attempts/{attempt.public_id}/2/answer/", {})
-    assert response.status_code == 302
-    assert Answer.objects.get(attempt=attempt, position=2).mark == 0.0
+    for earlier, texts in ((1, ("Right",)), (2, ("Link",)), (3, ("Legit",))):
+        if earlier < position:
+            answer(client, attempt, earlier, *texts)
+    url = f"/en/attempts/{attempt.public_id}/{position}/answer/"
+    response = client.post(url, {})
+    assertContains(
+        response, "Choose at least one option before you continue.", status_code=400
+    )
+    assert not Answer.objects.get(attempt=attempt, position=position).is_answered
+    chosen = keys(client, attempt, position, "Link", "tap http://refund.example ")
+    assert client.post(url, {"choice": chosen}).status_code == 302
+    assert Answer.objects.get(attempt=attempt, position=position).is_answered
 
 
 def test_pages_render_the_five_kinds_as_real_inputs(client, quiz):
