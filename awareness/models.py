@@ -134,6 +134,26 @@ class Translatable(models.Model):
         if self.zh_hant_is_converted and self.zh_hans_status == "current":
             self.zh_hant_status = TranslationStatus.CONVERTED
 
+    @classmethod
+    def refresh_conversions(cls):
+        """Convert Traditional Chinese again where it is converted; return the count.
+
+        Rows are updated in place, without save(), so that a change to the
+        converter or its phrase dictionary does not count as a staff edit.
+        """
+        fields = translated_fields(cls)
+        pairs = [(localized(f, "zh_hans"), localized(f, "zh_hant")) for f in fields]
+        rows = cls._base_manager.filter(zh_hant_is_converted=True).values(
+            "pk", *(column for pair in pairs for column in pair)
+        )
+        changed = 0
+        for row in rows:
+            converted = {hant: to_traditional(row[hans] or "") for hans, hant in pairs}
+            if any(converted[hant] != (row[hant] or "") for _hans, hant in pairs):
+                cls._base_manager.filter(pk=row["pk"]).update(**converted)
+                changed += 1
+        return changed
+
     def mark_translations_current(self):
         """Confirm that complete translations still match the English."""
         for language in ("zh_hans", "zh_hant"):

@@ -147,3 +147,29 @@ def test_traditional_pages_have_no_mainland_terms(db):
                 for term in found
             }
     assert left == {}
+
+
+def test_loading_refreshes_converted_traditional_and_keeps_overrides(db):
+    """A converter change reaches stored content; staff text stays theirs."""
+    from django.core.management import call_command
+
+    from quizzes.models import Choice
+
+    call_command("load_content", verbosity=0)
+    converted, overridden = PrecautionTip.objects.all()[:2]
+    PrecautionTip.objects.filter(pk=converted.pk).update(title_zh_hant="舊的轉換")
+    PrecautionTip.objects.filter(pk=overridden.pk).update(
+        title_zh_hant="員工的譯文", zh_hant_is_converted=False
+    )
+    choice = Choice.objects.exclude(explanation_zh_hans="").first()
+    Choice.objects.filter(pk=choice.pk).update(explanation_zh_hant="舊的轉換")
+
+    call_command("load_content", verbosity=0)
+
+    converted.refresh_from_db()
+    overridden.refresh_from_db()
+    choice.refresh_from_db()
+    assert converted.title_zh_hant == to_traditional(converted.title_zh_hans)
+    assert not converted.is_edited_since_load()
+    assert overridden.title_zh_hant == "員工的譯文"
+    assert choice.explanation_zh_hant == to_traditional(choice.explanation_zh_hans)
