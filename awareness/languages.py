@@ -25,6 +25,11 @@ def _converter():
 
 
 @cache
+def _to_simplified_converter():
+    return opencc.OpenCC("t2s")
+
+
+@cache
 def taiwan_dictionary():
     """Return the phrase dictionary: its `phrase` and `keep` entries."""
     with open(PHRASES_FILE, "rb") as file:
@@ -65,6 +70,48 @@ def to_traditional(text):
         end = match.end()
     parts.append(convert(text[end:]))
     return "".join(parts).translate(QUOTES)
+
+
+@cache
+def _reverse_rules():
+    """Return Taiwan phrases mapped back to the mainland's, and their pattern."""
+    rules = {}
+    for entry in taiwan_dictionary()["phrase"]:
+        # The first, most general entry for a Taiwan word is its meaning.
+        rules.setdefault(entry["taiwan"], entry["mainland"])
+    pattern = re.compile(
+        "|".join(re.escape(phrase) for phrase in sorted(rules, key=len, reverse=True))
+    )
+    return rules, pattern
+
+
+def to_simplified(text):
+    """Return Traditional Chinese text in Simplified, with mainland words."""
+    rules, pattern = _reverse_rules()
+    convert = _to_simplified_converter().convert
+    parts = []
+    end = 0
+    for match in pattern.finditer(text):
+        parts += [convert(text[end : match.start()]), rules[match.group()]]
+        end = match.end()
+    parts.append(convert(text[end:]))
+    return "".join(parts)
+
+
+def search_forms(term, language=None):
+    """Return the ways a search term is written in a language's script.
+
+    A reader may type either script on either Chinese site; the stored
+    Traditional Chinese was converted from the Simplified with
+    to_traditional(), so converting the query the same way finds it.
+    """
+    language = language or get_language() or "en"
+    forms = [term]
+    if language == "zh-hant":
+        forms.append(to_traditional(term))
+    elif language == "zh-hans":
+        forms.append(to_simplified(term))
+    return list(dict.fromkeys(forms))
 
 
 def translated_fields(model):

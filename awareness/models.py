@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 from .languages import (
     localized,
     localized_columns,
+    search_forms,
     to_traditional,
     translated_fields,
 )
@@ -209,9 +210,11 @@ class ContentQuerySet(models.QuerySet):
     def search(self, terms):
         """Return items matching every term in some field, with a rank.
 
-        Fields are searched in the active language. Title matches weigh
-        most, then the summary, then the body. Substring matching works for
-        any language, Chinese included (it has no spaces between words); on
+        Fields are searched in the active language; in Chinese a term is
+        also looked for as the other script writes it (search_forms()).
+        Title matches weigh most, then the summary, then the body. Substring
+        matching works for any language, Chinese included (it has no spaces
+        between words); on
         PostgreSQL, English full-text search also finds other forms of a
         word ("leaked" for "leaks") and adds its own rank.
         """
@@ -223,12 +226,19 @@ class ContentQuerySet(models.QuerySet):
         matches = Q()
         rank = Value(0.0)
         for term in terms:
+            forms = search_forms(term, language)
             matches &= Q.create(
-                [(f"{field}__icontains", term) for field in weights], Q.OR
+                [(f"{field}__icontains", form) for field in weights for form in forms],
+                Q.OR,
             )
             for field, weight in weights.items():
                 rank += Case(
-                    When(**{f"{field}__icontains": term}, then=Value(float(weight))),
+                    When(
+                        Q.create(
+                            [(f"{field}__icontains", form) for form in forms], Q.OR
+                        ),
+                        then=Value(float(weight)),
+                    ),
                     default=Value(0.0),
                     output_field=FloatField(),
                 )

@@ -173,3 +173,33 @@ def test_loading_refreshes_converted_traditional_and_keeps_overrides(db):
     assert not converted.is_edited_since_load()
     assert overridden.title_zh_hant == "員工的譯文"
     assert choice.explanation_zh_hant == to_traditional(choice.explanation_zh_hans)
+
+
+def found_pages(client, language, query):
+    with translation.override(language):
+        url = reverse("search")
+    response = client.get(url, {"q": query})
+    return response, [item.get_absolute_url() for item in response.context["results"]]
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "same_as", "marked"),
+    [
+        ("zh-hant", "快递", "快遞", "快遞"),
+        ("zh-hans", "快遞", "快递", "快递"),
+        ("zh-hant", "短信", "簡訊", "簡訊"),
+        ("zh-hans", "簡訊", "短信", "短信"),
+        ("zh-hant", "个人信息 快递", "個人資料 快遞", "個人資料"),
+    ],
+)
+def test_search_finds_the_same_pages_in_either_script(
+    client, db, language, query, same_as, marked
+):
+    from django.core.management import call_command
+
+    call_command("load_content", verbosity=0)
+    response, found = found_pages(client, language, query)
+    _response, expected = found_pages(client, language, same_as)
+    assert expected
+    assert found == expected
+    assert f"<mark>{marked}</mark>" in response.content.decode()
