@@ -5,6 +5,7 @@ import opencc
 import pytest
 from babel.messages.pofile import read_po
 from django.apps import apps
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -113,8 +114,6 @@ def translatable_models():
 
 def test_traditional_content_has_no_mainland_terms(db):
     """Every converted Traditional field of the real content, questions too."""
-    from django.core.management import call_command
-
     call_command("load_content", verbosity=0)
     left = {}
     for model in translatable_models():
@@ -129,18 +128,20 @@ def test_traditional_content_has_no_mainland_terms(db):
 def test_traditional_pages_have_no_mainland_terms(db):
     """The tour of the public site, and every article, read in zh-hant."""
     tour = build_tour("zh-hant")
-    pages = [(page.url, tour.clients[page.who]) for page in tour.pages]
+    pages = [(page.url, tour.clients[page.who], page.status) for page in tour.pages]
     visitor = tour.clients["visitor"]
     with translation.override("zh-hant"):
         pages += [
-            (item.get_absolute_url(), visitor)
+            (item.get_absolute_url(), visitor, 200)
             for model in (CaseStudy, PrecautionTip, Guide)
             for item in model.objects.published()
         ]
-        pages.append((reverse("search") + "?q=快遞", visitor))
+        pages.append((reverse("search") + "?q=快遞", visitor, 200))
     left = {}
-    for url, client in pages:
-        text = visible_text(client.get(url))
+    for url, client, status in pages:
+        response = client.get(url)
+        assert response.status_code == status, url
+        text = visible_text(response)
         if found := mainland_words_in(text):
             left[url] = {
                 term: re.findall(f".{{0,8}}{re.escape(term)}.{{0,8}}", text)[:3]
@@ -151,8 +152,6 @@ def test_traditional_pages_have_no_mainland_terms(db):
 
 def test_loading_refreshes_converted_traditional_and_keeps_overrides(db):
     """A converter change reaches stored content; staff text stays theirs."""
-    from django.core.management import call_command
-
     from quizzes.models import Choice
 
     call_command("load_content", verbosity=0)
@@ -195,8 +194,6 @@ def found_pages(client, language, query):
 def test_search_finds_the_same_pages_in_either_script(
     client, db, language, query, same_as, marked
 ):
-    from django.core.management import call_command
-
     call_command("load_content", verbosity=0)
     response, found = found_pages(client, language, query)
     _response, expected = found_pages(client, language, same_as)
