@@ -1,4 +1,7 @@
+import re
+import tomllib
 from functools import cache
+from pathlib import Path
 
 import opencc
 from django.conf import settings
@@ -6,10 +9,14 @@ from django.utils.translation import get_language
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
-# Taiwan-standard characters without regional vocabulary: readers in Hong
-# Kong, Macau and Taiwan all read them, and mainland terms such as 公安 stay
-# the proper names they are.
+# Taiwan-standard characters; the words are Taiwan's where the phrase
+# dictionary says so. OpenCC's own vocabulary (s2twp) is not used: it
+# mis-converts whole phrases (收集成批 → 收整合批, 挂断 → 結束通話), and
+# mainland terms such as 公安 stay the proper names they are.
 OPENCC_CONFIG = "s2tw"
+PHRASES_FILE = Path(__file__).with_name("zh_tw_phrases.toml")
+# Traditional Chinese quotes: 「」 outside, 『』 inside.
+QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 
 
 @cache
@@ -17,9 +24,94 @@ def _converter():
     return opencc.OpenCC(OPENCC_CONFIG)
 
 
+@cache
+def _to_simplified_converter():
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def taiwan_dictionary():
+    """Return the phrase dictionary: its `phrase` and `keep` entries."""
+    with open(PHRASES_FILE, "rb") as file:
+        data = tomllib.load(file)
+    return {"phrase": data.get("phrase", []), "keep": data.get("keep", [])}
+
+
+@cache
+def _phrase_rules():
+    rules = {
+        entry["mainland"]: _converter().convert(entry["mainland"])
+        for entry in taiwan_dictionary()["keep"]
+    }
+    rules.update(
+        (entry["mainland"], entry["taiwan"]) for entry in taiwan_dictionary()["phrase"]
+    )
+    # The longest alternative first, so that the longest phrase wins.
+    pattern = re.compile(
+        "|".join(re.escape(phrase) for phrase in sorted(rules, key=len, reverse=True))
+    )
+    return rules, pattern
+
+
 def to_traditional(text):
-    """Return Simplified Chinese text converted to Traditional characters."""
-    return _converter().convert(text) if text else ""
+    """Return Simplified Chinese text in Traditional Chinese as Taiwan writes it.
+
+    Phrases in the dictionary are replaced whole; OpenCC converts the
+    characters of the text between them.
+    """
+    if not text:
+        return ""
+    rules, pattern = _phrase_rules()
+    convert = _converter().convert
+    parts = []
+    end = 0
+    for match in pattern.finditer(text):
+        parts += [convert(text[end : match.start()]), rules[match.group()]]
+        end = match.end()
+    parts.append(convert(text[end:]))
+    return "".join(parts).translate(QUOTES)
+
+
+@cache
+def _reverse_rules():
+    """Return Taiwan phrases mapped back to the mainland's, and their pattern."""
+    rules = {}
+    for entry in taiwan_dictionary()["phrase"]:
+        # The first, most general entry for a Taiwan word is its meaning.
+        rules.setdefault(entry["taiwan"], entry["mainland"])
+    pattern = re.compile(
+        "|".join(re.escape(phrase) for phrase in sorted(rules, key=len, reverse=True))
+    )
+    return rules, pattern
+
+
+def to_simplified(text):
+    """Return Traditional Chinese text in Simplified, with mainland words."""
+    rules, pattern = _reverse_rules()
+    convert = _to_simplified_converter().convert
+    parts = []
+    end = 0
+    for match in pattern.finditer(text):
+        parts += [convert(text[end : match.start()]), rules[match.group()]]
+        end = match.end()
+    parts.append(convert(text[end:]))
+    return "".join(parts)
+
+
+def search_forms(term, language=None):
+    """Return the ways a search term is written in a language's script.
+
+    A reader may type either script on either Chinese site; the stored
+    Traditional Chinese was converted from the Simplified with
+    to_traditional(), so converting the query the same way finds it.
+    """
+    language = language or get_language() or "en"
+    forms = [term]
+    if language == "zh-hant":
+        forms.append(to_traditional(term))
+    elif language == "zh-hans":
+        forms.append(to_simplified(term))
+    return list(dict.fromkeys(forms))
 
 
 def translated_fields(model):

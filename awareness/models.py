@@ -7,6 +7,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 from .languages import (
     localized,
     localized_columns,
+    search_forms,
     to_traditional,
     translated_fields,
 )
@@ -135,6 +136,26 @@ class Translatable(models.Model):
         if self.zh_hant_is_converted and self.zh_hans_status == "current":
             self.zh_hant_status = TranslationStatus.CONVERTED
 
+    @classmethod
+    def refresh_conversions(cls):
+        """Convert Traditional Chinese again where it is converted; return the count.
+
+        Rows are updated in place, without save(), so that a change to the
+        converter or its phrase dictionary does not count as a staff edit.
+        """
+        fields = translated_fields(cls)
+        pairs = [(localized(f, "zh_hans"), localized(f, "zh_hant")) for f in fields]
+        rows = cls._base_manager.filter(zh_hant_is_converted=True).values(
+            "pk", *(column for pair in pairs for column in pair)
+        )
+        changed = 0
+        for row in rows:
+            converted = {hant: to_traditional(row[hans] or "") for hans, hant in pairs}
+            if any(converted[hant] != (row[hant] or "") for _hans, hant in pairs):
+                cls._base_manager.filter(pk=row["pk"]).update(**converted)
+                changed += 1
+        return changed
+
     def mark_translations_current(self):
         """Confirm that complete translations still match the English."""
         for language in ("zh_hans", "zh_hant"):
@@ -192,9 +213,11 @@ class ContentQuerySet(models.QuerySet):
     def search(self, terms):
         """Return items matching every term in some field, with a rank.
 
-        Fields are searched in the active language. Title matches weigh
-        most, then the summary, then the body. Substring matching works for
-        any language, Chinese included (it has no spaces between words); on
+        Fields are searched in the active language; in Chinese a term is
+        also looked for as the other script writes it (search_forms()).
+        Title matches weigh most, then the summary, then the body. Substring
+        matching works for any language, Chinese included (it has no spaces
+        between words); on
         PostgreSQL, English full-text search also finds other forms of a
         word ("leaked" for "leaks") and adds its own rank.
         """
@@ -206,12 +229,19 @@ class ContentQuerySet(models.QuerySet):
         matches = Q()
         rank = Value(0.0)
         for term in terms:
+            forms = search_forms(term, language)
             matches &= Q.create(
-                [(f"{field}__icontains", term) for field in weights], Q.OR
+                [(f"{field}__icontains", form) for field in weights for form in forms],
+                Q.OR,
             )
             for field, weight in weights.items():
                 rank += Case(
-                    When(**{f"{field}__icontains": term}, then=Value(float(weight))),
+                    When(
+                        Q.create(
+                            [(f"{field}__icontains", form) for form in forms], Q.OR
+                        ),
+                        then=Value(float(weight)),
+                    ),
                     default=Value(0.0),
                     output_field=FloatField(),
                 )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from quizzes.models import Quiz, Reading, learner_key
 
+from .languages import search_forms
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
 from .page_cache import cache_public_page
 
@@ -155,7 +156,13 @@ def search(request):
     return render(
         request,
         "awareness/search.html",
-        {"query": query, "terms": terms, "results": results},
+        {
+            "query": query,
+            "terms": terms,
+            # Excerpts mark a term as the page's script writes it too.
+            "marks": [form for term in terms for form in search_forms(term)],
+            "results": results,
+        },
     )
 
 

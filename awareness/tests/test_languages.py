@@ -151,7 +151,7 @@ def test_chinese_content_reaches_the_page(client, content):
     )
     assertContains(
         client.get(url_in("zh-hant", "case_study_detail", ("order-decryption",))),
-        "電商“訂單解密”",
+        "電商「訂單解密」",
     )
 
 
@@ -241,7 +241,7 @@ def translated_tip(**kwargs):
 
 def test_traditional_chinese_is_converted_and_marked(db):
     tip = translated_tip()
-    assert tip.title_zh_hant == "經常更換登錄密碼"
+    assert tip.title_zh_hant == "經常更換登入密碼"
     assert tip.zh_hant_status == TranslationStatus.CONVERTED
     assert tip.zh_hant_is_converted
 

@@ -18,7 +18,8 @@ def traditional_catalog(source):
     catalog.locale = "zh_Hant"
     catalog.header_comment = (
         "# Traditional Chinese interface strings, converted from zh_Hans with\n"
-        f"# OpenCC ({OPENCC_CONFIG}). Do not edit: run `make messages` instead."
+        f"# OpenCC ({OPENCC_CONFIG}) and Taiwan's words from\n"
+        "# awareness/zh_tw_phrases.toml. Do not edit: run `make messages` instead."
     )
     for message in catalog:
         if not message.id:
@@ -33,7 +34,7 @@ def traditional_catalog(source):
 class Command(BaseCommand):
     help = (
         "Write the Traditional Chinese interface strings (locale/zh_Hant) from "
-        "the Simplified Chinese ones with OpenCC."
+        "the Simplified Chinese ones with OpenCC and the Taiwan phrase dictionary."
     )
 
     def handle(self, **options):

@@ -3,6 +3,7 @@ import json
 import tomllib
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -19,6 +20,7 @@ from awareness.models import (
     KeyFigure,
     PrecautionTip,
     Source,
+    Translatable,
 )
 from quizzes import portability
 from quizzes.models import Choice, Question, Quiz
@@ -180,6 +182,10 @@ class Command(BaseCommand):
             raise CommandError(f"No content folder at {path}.")
         with transaction.atomic():
             self.load_all(path)
+            # Items the load left alone still follow a new converter.
+            for model in apps.get_models():
+                if issubclass(model, Translatable):
+                    model.refresh_conversions()
             # Figures and chain roles are written in bulk, which sends no
             # signal for the page cache to hear.
             page_cache.clear()

@@ -400,7 +400,7 @@ def test_staff_edits_previews_and_reads_the_statistics(
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     question.refresh_from_db()
     assert question.prompt_en.startswith("A courier texts you")
-    assert question.prompt_zh_hant == "快遞員發短信讓您點鏈接付費。是詐騙嗎？"
+    assert question.prompt_zh_hant == "快遞員發簡訊讓您點連結付費。是詐騙嗎？"
 
     page.get_by_role("link", name="Preview").click()
     expect(page.locator("legend")).to_have_text(
