@@ -218,6 +218,14 @@ def test_new_visitor_reads_a_case_takes_a_quiz_by_keyboard_and_keeps_progress(
     tab_to(page, page.get_by_role("button", name="Create my account"))
     follow(page)
 
+    # Progress made before signing in joins the account only when asked to.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Progress from before you signed in"
+    )
+    shots(page, "asked about earlier progress")
+    tab_to(page, page.get_by_role("button", name="Keep them in my account"))
+    follow(page)
+
     expect(page.get_by_role("heading", level=1)).to_have_text("My progress")
     expect(page.get_by_text("now saved to your account")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=quiz.title).first
