@@ -61,15 +61,18 @@ def to_traditional(text):
     """
     if not text:
         return ""
-    rules, pattern = _phrase_rules()
-    convert = _converter().convert
+    return _convert(text, *_phrase_rules(), _converter()).translate(QUOTES)
+
+
+def _convert(text, rules, pattern, converter):
+    """Replace the phrases of `rules` whole, converting the text between."""
     parts = []
     end = 0
     for match in pattern.finditer(text):
-        parts += [convert(text[end : match.start()]), rules[match.group()]]
+        parts += [converter.convert(text[end : match.start()]), rules[match.group()]]
         end = match.end()
-    parts.append(convert(text[end:]))
-    return "".join(parts).translate(QUOTES)
+    parts.append(converter.convert(text[end:]))
+    return "".join(parts)
 
 
 @cache
@@ -87,15 +90,7 @@ def _reverse_rules():
 
 def to_simplified(text):
     """Return Traditional Chinese text in Simplified, with mainland words."""
-    rules, pattern = _reverse_rules()
-    convert = _to_simplified_converter().convert
-    parts = []
-    end = 0
-    for match in pattern.finditer(text):
-        parts += [convert(text[end : match.start()]), rules[match.group()]]
-        end = match.end()
-    parts.append(convert(text[end:]))
-    return "".join(parts)
+    return _convert(text, *_reverse_rules(), _to_simplified_converter())
 
 
 def search_forms(term, language=None):
