@@ -100,6 +100,12 @@ def test_case_and_tip_links_claim_only_a_relation(client, content):
     assertContains(client.get("/zh-hans/tips/unusual-calls/"), "相关案例")
 
 
+def test_corrections_are_headed_editors_note_in_chinese(client, content):
+    body = client.get("/zh-hans/tips/unusual-calls/").content.decode()
+    assert "编者注" in body
+    assert "编者按" not in body
+
+
 def test_case_and_tip_pages_have_open_graph_tags(client, content):
     for url in ("/en/cases/fake-recruitment/", "/en/tips/public-wifi/"):
         response = client.get(url)
