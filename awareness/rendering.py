@@ -44,7 +44,9 @@ ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 # should be one tap away, so each becomes a tel: link wherever text names
 # it. Numbers that are also ordinary counts (165, 999) are linked where
 # templates write them, not guessed at here.
-HOTLINE = re.compile(r"(?<![\d.,:/\-])(96110|12321|12381|18222|110)(?!\d|[.,:]\d|[%/\-])")
+HOTLINE = re.compile(
+    r"(?<![\d.,:/\-])(96110|12321|12381|18222|110)(?!\d|[.,:]\d|[%/\-])"
+)
 # Tags, whole links and code: text inside them is left alone.
 MARKUP = re.compile(r"(<a\b.*?</a>|<code>.*?</code>|<pre>.*?</pre>|<[^>]*>)", re.DOTALL)
 

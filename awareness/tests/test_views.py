@@ -1,6 +1,9 @@
 import datetime
+import io
+import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -331,3 +334,36 @@ def test_privacy_notice_names_every_cookie_right_and_period(client, settings):
     assertContains(response, "signed in, 2 weeks")
     assertContains(response, "anonymous results for the quiz statistics")
     assertContains(response, reverse("accounts:my_data"))
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant"])
+def test_every_shareable_page_has_a_preview_image_in_its_language(
+    client, content, language, django_assert_max_num_queries
+):
+    from PIL import Image
+
+    from quizzes.models import Quiz
+
+    pages = [("/", "home")]
+    pages += [(c.get_absolute_url(), "case") for c in CaseStudy.objects.all()]
+    pages += [(t.get_absolute_url(), "tip") for t in PrecautionTip.objects.all()]
+    pages += [(q.get_absolute_url(), "quiz") for q in Quiz.objects.all()]
+    images = set()
+    for path, kind in pages:
+        page = client.get(f"/{language}{path.removeprefix('/en')}")
+        html = page.content.decode()
+        assert 'name="twitter:card" content="summary_large_image"' in html, path
+        image = re.search(r'property="og:image" content="([^"]+)"', html).group(1)
+        assert f"/{language}/share/" in image and f"/{kind}" in image or kind == "home"
+        with django_assert_max_num_queries(2):
+            response = client.get(image.removeprefix(settings.SITE_URL))
+        assert response["Content-Type"] == "image/png"
+        assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
+        images.add(response.content)
+    # One picture per page, not one for all.
+    assert len(images) == len(pages)
+
+
+def test_a_share_image_of_nothing_is_a_404(client):
+    assert client.get("/en/share/case/no-such-case.png").status_code == 404
+    assert client.get("/en/share/bogus/x.png").status_code == 404
