@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "awareness",
     "quizzes",
     "certificates",
+    "challenges",
     "accounts",
     "staff",
     # The admin with the staff dashboard (staff.sites.StaffAdminSite).
@@ -383,6 +384,9 @@ DEFAULT_RATE_LIMITS = {
     "login": "5/900",
     # Failed sign-ins per network address, across accounts.
     "login-ip": "100/900",
+    # Passing a quiz on: enough for a family, not for a spam run.
+    "challenge": "20/3600",
+    "challenge-ip": "200/3600",
 }
 _limits = os.environ.get("DJANGO_RATE_LIMITS", "")
 RATE_LIMITS = {} if _limits == "off" else dict(DEFAULT_RATE_LIMITS)
