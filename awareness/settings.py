@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "awareness",
     "quizzes",
+    "certificates",
     "accounts",
     "staff",
     # The admin with the staff dashboard (staff.sites.StaffAdminSite).
