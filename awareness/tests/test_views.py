@@ -61,7 +61,7 @@ def test_case_study_shows_every_part_of_the_case(client, content):
         "How it could have been noticed",
         "What the police did",
         "What to take away",
-        "The precautions that prevent it",
+        "Related tips",
         "Sources",
     ):
         assertContains(response, heading)
@@ -77,11 +77,33 @@ def test_no_page_repeats_the_garbled_figures(client, content):
         assert "only 0 years" not in body
 
 
-def test_tip_lists_the_cases_it_would_have_prevented(client, content):
+def test_tip_lists_its_related_cases(client, content):
     tip = PrecautionTip.objects.get(slug="never-lend-id-cards")
+    assert tip.case_studies.exists()
     response = client.get(tip.get_absolute_url())
+    assertContains(response, "Related cases")
     for case_study in tip.case_studies.all():
         assertContains(response, case_study.get_absolute_url())
+
+
+def test_case_and_tip_links_claim_only_a_relation(client, content):
+    # The links say "related", not "prevents": masking courier slips (tip 2)
+    # cannot stop the insider leak of the order-decryption case, so the two
+    # are not linked at all.
+    slips = PrecautionTip.objects.get(slug="keep-slips-safe")
+    assert not slips.case_studies.filter(slug="order-decryption").exists()
+    for url in ("/en/cases/order-decryption/", "/en/tips/unusual-calls/"):
+        body = client.get(url).content.decode()
+        assert "would have prevented" not in body
+        assert "that prevent it" not in body
+    assertContains(client.get("/zh-hans/cases/order-decryption/"), "相关提示")
+    assertContains(client.get("/zh-hans/tips/unusual-calls/"), "相关案例")
+
+
+def test_corrections_are_headed_editors_note_in_chinese(client, content):
+    body = client.get("/zh-hans/tips/unusual-calls/").content.decode()
+    assert "编者注" in body
+    assert "编者按" not in body
 
 
 def test_case_and_tip_pages_have_open_graph_tags(client, content):
