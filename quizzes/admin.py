@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from modeltranslation.admin import TranslationStackedInline
@@ -59,7 +60,6 @@ class ChoiceForm(TranslatedForm):
                 name: forms.Textarea(attrs={"rows": 2, "cols": 32})
                 for name in in_every_language("text", "explanation")
             },
-            "misconception": forms.TextInput(attrs={"size": 18}),
             "order": forms.NumberInput(attrs={"class": "vIntegerField", "min": 0}),
         }
 
@@ -127,6 +127,11 @@ class QuestionForm(TranslatedForm):
             },
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "skill" in self.fields:
+            self.fields["skill"].required = True
+
     def clean(self):
         cleaned = super().clean()
         # self.instance still holds the saved values here.
@@ -158,6 +163,7 @@ class QuestionAdmin(
         "quiz",
         "kind",
         "topic",
+        "family",
         "status",
         "last_verified",
         "order",
@@ -168,12 +174,15 @@ class QuestionAdmin(
         "is_published",
         TranslationStatusFilter,
         "kind",
+        "skill",
+        "channel",
         "topic",
         "quiz",
         "last_verified",
     )
     search_fields = (
         "key",
+        "family",
         "choices__misconception",
         *in_every_language(
             "prompt",
@@ -203,7 +212,9 @@ class QuestionAdmin(
                     "order",
                     "key",
                     "kind",
+                    "skill",
                     "topic",
+                    ("family", "variants"),
                     *side_by_side("prompt"),
                 )
             },
@@ -213,14 +224,16 @@ class QuestionAdmin(
             {
                 "fields": (
                     "channel",
-                    *side_by_side("sender", "body"),
+                    *side_by_side("sender", "subject", "sent_at", "details", "body"),
                     "is_scam",
                 ),
                 "description": _(
-                    "For scam-or-legit and red-flag questions. A scam-or-legit "
-                    "question shows the message and asks for the verdict; a "
-                    "red-flag question builds the message from its options, "
-                    "in order, and learners mark the red flags in it."
+                    "A question with a channel shows its message as a mock-up of "
+                    "that screen; scam-or-legit and red-flag questions need one. "
+                    "A scam-or-legit question asks for the verdict; a red-flag "
+                    "question builds the message from its options, in order, and "
+                    "learners mark the red flags on it (a message with no red "
+                    "flag is answered by “nothing here looks suspicious”)."
                 ),
             },
         ),
@@ -240,6 +253,26 @@ class QuestionAdmin(
         (_("Publishing"), {"fields": ("is_published",)}),
         TranslatedAdmin.translation_fieldset,
     )
+
+    readonly_fields = ("variants",)
+
+    @admin.display(description=_("other variants"))
+    def variants(self, obj):
+        if not obj.pk or not obj.family:
+            return "—"
+        others = Question.objects.filter(family=obj.family).exclude(pk=obj.pk)
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:quizzes_question_change", args=[other.pk]),
+                    Truncator(other.prompt).chars(70),
+                    other.get_channel_display() or other.get_kind_display(),
+                )
+                for other in others.only("pk", "prompt", "channel", "kind")
+            ),
+        ) or gettext("None yet: write another variant that tests the same cue.")
 
     @admin.display(description=_("question"), ordering="prompt")
     def short_prompt(self, obj):

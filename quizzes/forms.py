@@ -33,6 +33,35 @@ class AnswerForm(forms.Form):
         self.fields["choice"].error_messages["invalid_choice"] = _(
             "That option is not part of this question. Choose one of the options shown."
         )
+        if question.kind == question.Kind.RED_FLAGS:
+            # Offered on every red-flag message, so that its presence gives
+            # nothing away; it is the right answer only where no part is
+            # suspicious.
+            self.fields["choice"].required = False
+            self.fields["nothing"] = forms.BooleanField(
+                label=_("Nothing here looks suspicious"), required=False
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "nothing" in self.fields and "choice" in cleaned:
+            if cleaned["nothing"] and cleaned["choice"]:
+                self.add_error(
+                    "choice",
+                    _(
+                        "You marked parts of the message and also said nothing "
+                        "looks suspicious. Choose one or the other."
+                    ),
+                )
+            elif not cleaned["nothing"] and not cleaned["choice"]:
+                self.add_error(
+                    "choice",
+                    _(
+                        "Mark the suspicious parts of the message, or choose "
+                        "“Nothing here looks suspicious”."
+                    ),
+                )
+        return cleaned
 
     def selected_choices(self):
         value = self.cleaned_data["choice"]

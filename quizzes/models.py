@@ -24,6 +24,8 @@ from awareness.models import (
 )
 from awareness.validators import editorial_date
 
+from .misconceptions import Misconception
+
 
 def new_choice_key():
     # Option values in forms: random, so that no value hints at the answer.
@@ -166,6 +168,13 @@ class Question(Translatable):
         SHOPPING = "shopping", _("Online shopping and couriers")
         JOBS = "jobs", _("Jobs and the workplace")
         RESPONSE = "response", _("What to do after a leak")
+        INVESTMENT = "investment", _("Investment and loans")
+        IMPERSONATION = "impersonation", _("Impersonation")
+
+    class Skill(models.TextChoices):
+        SPOT = "spot", _("Spot: tell a scam from a genuine message")
+        ACT = "act", _("Act: choose what to do next")
+        RECALL = "recall", _("Recall: know a fact or a rule")
 
     class Channel(models.TextChoices):
         SMS = "sms", _("Text message")
@@ -174,19 +183,86 @@ class Question(Translatable):
         EMAIL = "email", _("E-mail")
         JOB_POST = "job_post", _("Job posting")
         COURIER_SLIP = "courier_slip", _("Courier slip")
+        PAYMENT = "payment", _("Payment screen")
+        WEB = "web", _("Web page")
+        APP_DOWNLOAD = "app_download", _("App download page")
 
     quiz = models.ForeignKey(
         Quiz, on_delete=models.CASCADE, related_name="questions", verbose_name=_("quiz")
     )
     key = models.SlugField(_("key"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
-    topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    # A review shows another variant of the family rather than the very
+    # message the learner saw, so that it trains the cue, not the memory.
+    family = models.SlugField(
+        _("family"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Questions that test the same cue on a different surface (another "
+            "sender, channel or wording) share a family."
+        ),
+    )
+    skill = models.CharField(
+        _("skill"),
+        max_length=10,
+        choices=Skill.choices,
+        # Required in the admin; blank for rows written before skills were
+        # named. The content tests require it of every published question.
+        blank=True,
+        help_text=_(
+            "What answering it takes: spotting, choosing an action, or recall."
+        ),
+    )
     prompt = models.TextField(_("question"))
     channel = models.CharField(
-        _("channel"), max_length=15, choices=Channel.choices, blank=True
+        _("channel"),
+        max_length=15,
+        choices=Channel.choices,
+        blank=True,
+        help_text=_("With a channel, the question shows its message as a mock-up."),
     )
-    sender = models.CharField(_("sender"), max_length=200, blank=True)
-    body = models.TextField(_("message"), blank=True)
+    sender = models.CharField(
+        _("sender"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As the screen shows it: the number, name, address, payee, web "
+            "address or developer. Fictional, with .example domains only."
+        ),
+    )
+    subject = models.CharField(
+        _("headline"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The channel's headline: an e-mail's subject, a job's title, a page's "
+            "title, an app's name, a call's location line, a payment's amount or "
+            "a slip's tracking number."
+        ),
+    )
+    sent_at = models.CharField(
+        _("time shown"),
+        max_length=40,
+        blank=True,
+        help_text=_("As the screen shows it: “10:02”, “Yesterday 21:40”."),
+    )
+    details = models.TextField(
+        _("details"),
+        blank=True,
+        help_text=_("Further fields of the mock-up, one “Label: value” per line."),
+    )
+    body = models.TextField(
+        _("message"),
+        blank=True,
+        help_text=_(
+            "In chats and calls, one line per bubble or turn; a line starting "
+            "with “> ” is the learner's own. A chat line may be a card: "
+            "“[transfer] ¥500 | note”, “[red packet] text”, “[qr] caption”, "
+            "“[voice] 0:12 | words”, “[image] caption”."
+        ),
+    )
     is_scam = models.BooleanField(
         _("is a scam"), null=True, blank=True, help_text=_("For scam-or-legit items.")
     )
@@ -257,7 +333,7 @@ class Question(Translatable):
 
     def clean(self):
         errors = {}
-        if self.is_mock and not self.channel:
+        if self.kind in self.SHOWS_MESSAGE and not self.channel:
             errors["channel"] = _("A mock message needs its channel.")
         if self.kind == self.Kind.SCAM_OR_LEGIT:
             if self.is_scam is None:
@@ -312,9 +388,13 @@ class Question(Translatable):
             if isinstance(field, models.TextField)
         ]
 
+    # Kinds that are about a message, and so always show one.
+    SHOWS_MESSAGE = ("scam_or_legit", "red_flags")
+
     @property
     def is_mock(self):
-        return self.kind in (self.Kind.SCAM_OR_LEGIT, self.Kind.RED_FLAGS)
+        """True when the question shows its message as a mock-up."""
+        return bool(self.channel)
 
     @property
     def allows_many(self):
@@ -344,10 +424,10 @@ class Question(Translatable):
                 )
         elif self.kind == self.Kind.MULTIPLE and not right:
             problems.append(_("A select-all question needs at least one right option."))
-        elif self.kind == self.Kind.RED_FLAGS and not 0 < right < len(choices):
-            problems.append(
-                _("A red-flag question needs at least one red flag and one decoy.")
-            )
+        elif self.kind == self.Kind.RED_FLAGS and right == len(choices):
+            # No red flag at all is allowed: an all-clear message teaches
+            # that not everything is a scam.
+            problems.append(_("A red-flag question needs at least one harmless part."))
         if len(choices) < 2:
             problems.append(_("A question needs at least two options."))
         elif len(choices) > 2 and self.kind == self.Kind.TRUE_FALSE:
@@ -363,6 +443,8 @@ class Question(Translatable):
 
         Select-all and red-flag questions give partial credit that punishes
         guessing: (right picks - wrong picks) / right options, never below 0.
+        A red-flag message with no red flag is answered right by flagging
+        nothing (an empty selection: "nothing here looks suspicious").
         """
         choices = list(self.choices.all())
         right = {c.pk for c in choices if c.is_correct}
@@ -370,7 +452,7 @@ class Question(Translatable):
         if not self.allows_many:
             return 1.0 if picked and picked <= right and len(picked) == 1 else 0.0
         if not right:
-            return 0.0
+            return 0.0 if picked else 1.0
         hits = len(picked & right)
         wrong = len(picked - right)
         return max(0.0, (hits - wrong) / len(right))
@@ -401,12 +483,12 @@ class Choice(Translatable):
     explanation = models.TextField(_("explanation"))
     misconception = models.CharField(
         _("misconception"),
-        max_length=80,
+        max_length=40,
+        choices=Misconception.choices,
         blank=True,
         help_text=_(
-            "For a wrong option: the mistaken belief that leads learners to it, "
-            "in a few words (“trusts caller ID”). Use the same words wherever "
-            "the same belief appears, so that statistics can count it."
+            "For a wrong option: the mistaken belief that leads learners to it. "
+            "The statistics count each belief across questions."
         ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -420,7 +502,6 @@ class Choice(Translatable):
         return self.text[:80]
 
     def clean(self):
-        self.misconception = " ".join(self.misconception.split())
         if self.is_correct and self.misconception:
             raise ValidationError(
                 {"misconception": _("Only a wrong option can carry a misconception.")}

@@ -25,7 +25,16 @@ from awareness.models import Source
 from .models import Choice, Question, Quiz
 
 FORMAT = "guard-your-info/quiz"
-VERSION = 1
+VERSION = 2
+# Version 1 files predate item families and the mock-up's extra fields;
+# they import with these values.
+ADDED_IN_VERSION_2 = {
+    "family": "",
+    "skill": "",
+    "subject": "",
+    "sent_at": "",
+    "details": "",
+}
 
 QUIZ_FIELDS = {
     "slug": str,
@@ -48,9 +57,14 @@ QUESTION_FIELDS = {
     "order": int,
     "kind": str,
     "topic": str,
+    "family": str,
+    "skill": str,
     "prompt": str,
     "channel": str,
     "sender": str,
+    "subject": str,
+    "sent_at": str,
+    "details": str,
     "body": str,
     "is_scam": (bool, type(None)),
     "explanation": str,
@@ -121,9 +135,14 @@ def _export_question(question):
         "order": question.order,
         "kind": question.kind,
         "topic": question.topic,
+        "family": question.family,
+        "skill": question.skill,
         "prompt": question.prompt,
         "channel": question.channel,
         "sender": question.sender,
+        "subject": question.subject,
+        "sent_at": question.sent_at,
+        "details": question.details,
         "body": question.body,
         "is_scam": question.is_scam,
         "explanation": question.explanation,
@@ -194,7 +213,7 @@ def read(name, text):
     if (
         not isinstance(data, dict)
         or data.get("format") != FORMAT
-        or data.get("version") != VERSION
+        or data.get("version") not in (1, VERSION)
         or not isinstance(data.get("quiz"), dict)
     ):
         plan.problem(
@@ -208,6 +227,11 @@ def read(name, text):
     quiz = _checked(plan, "quiz", data["quiz"], QUIZ_FIELDS)
     if quiz is None:
         return plan
+    if data["version"] == 1:
+        quiz["questions"] = [
+            {**ADDED_IN_VERSION_2, **entry} if isinstance(entry, dict) else entry
+            for entry in quiz["questions"]
+        ]
     quiz["questions"] = [
         _checked(plan, _("question %(n)d") % {"n": n}, entry, QUESTION_FIELDS)
         for n, entry in enumerate(quiz["questions"], start=1)

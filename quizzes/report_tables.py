@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy as _, pgettext
 
 from . import statistics
+from .misconceptions import label as misconception_label
 from .models import Question
 
 TEXT, COUNT, PERCENT, NUMBER, FLAGS = "text", "count", "percent", "number", "flags"
@@ -274,7 +275,11 @@ def _responses(report, numbered):
                     Cell(_label(position, question)),
                     Cell(Truncator(choice.text).chars(80)),
                     Cell(gettext("yes") if choice.is_correct else ""),
-                    Cell(choice.misconception),
+                    Cell(
+                        misconception_label(choice.misconception)
+                        if choice.misconception
+                        else ""
+                    ),
                     Cell(chosen),
                     Cell(_share(chosen, item.answers)),
                 ]
@@ -401,7 +406,7 @@ def _misconceptions(report):
     for item in report.misconceptions:
         table.rows.append(
             [
-                Cell(item.label),
+                Cell(misconception_label(item.label)),
                 Cell(item.chosen),
                 Cell(item.share),
                 Cell(item.options),

@@ -10,7 +10,15 @@ class QuizTranslationOptions(TranslationOptions):
 
 @register(Question)
 class QuestionTranslationOptions(TranslationOptions):
-    fields = ("prompt", "sender", "body", "explanation")
+    fields = (
+        "prompt",
+        "sender",
+        "subject",
+        "sent_at",
+        "details",
+        "body",
+        "explanation",
+    )
 
 
 @register(Choice)

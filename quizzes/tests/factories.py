@@ -32,6 +32,7 @@ def make_question(
     n = next(_numbers)
     kwargs.setdefault("key", f"question-{n}")
     kwargs.setdefault("topic", Question.Topic.CALLS)
+    kwargs.setdefault("skill", Question.Skill.SPOT)
     kwargs.setdefault("prompt", f"Question {n}?")
     kwargs.setdefault("explanation", "Because.")
     kwargs.setdefault("order", n)
@@ -44,6 +45,9 @@ def make_question(
         kwargs.setdefault("channel", Question.Channel.SMS)
         kwargs.setdefault("body", "Tap http://refund.example now.")
         choices = (("Scam", kwargs["is_scam"]), ("Legit", not kwargs["is_scam"]))
+    if kind == Question.Kind.RED_FLAGS:
+        kwargs.setdefault("channel", Question.Channel.SMS)
+        kwargs.setdefault("body", "".join(text for text, *_rest in choices))
     question = Question.objects.create(quiz=quiz, kind=kind, **kwargs)
     for order, (text, correct, *misconception) in enumerate(choices, start=1):
         Choice.objects.create(

@@ -30,7 +30,7 @@ FLAGS = (
 
 VALID = {
     "single": {
-        "choices": (("Hang up.", True), ("Call back.", False, "trusts caller ID"))
+        "choices": (("Hang up.", True), ("Call back.", False, "trusts-caller-id"))
     },
     "true_false": {"choices": (("True", False), ("False", True))},
     "multiple": {"choices": (("Link", True), ("Code", True), ("Greeting", False))},
@@ -51,6 +51,18 @@ def quiz():
 @pytest.fixture
 def source():
     return make_source(slug="pd")
+
+
+def test_a_red_flag_message_with_no_red_flag_is_saved_as_an_all_clear(
+    editor_client, quiz, source
+):
+    choices = (("Your parcel is ", False), ("in locker 12.", False))
+    data = question_data(quiz, source, kind="red_flags", channel="sms", choices=choices)
+    assert editor_client.post(question_url(), data).status_code == 302
+    question = Question.objects.get(key="new-question")
+    assert question.body == "Your parcel is in locker 12."
+    assert question.grade([]) == 1.0
+    assert question.grade(question.choices.all()[:1]) == 0.0
 
 
 @pytest.mark.parametrize("kind", list(VALID))
@@ -120,18 +132,12 @@ BROKEN = [
         "red flags without a decoy",
         "red_flags",
         {**VALID["red_flags"], "choices": (("Tap", True), ("here", True))},
-        "at least one red flag and one decoy",
-    ),
-    (
-        "red flags without a flag",
-        "red_flags",
-        {**VALID["red_flags"], "choices": (("Tap", False), ("here", False))},
-        "at least one red flag and one decoy",
+        "at least one harmless part",
     ),
     (
         "a misconception on the right option",
         "single",
-        {"choices": (("A", True, "trusts caller ID"), ("B", False))},
+        {"choices": (("A", True, "trusts-caller-id"), ("B", False))},
         "Only a wrong option can carry a misconception",
     ),
 ]
@@ -243,7 +249,7 @@ def test_duplicate_a_quiz_as_a_draft_with_its_questions(editor_client):
     question = make_question(
         quiz,
         key="calls-plus",
-        choices=(("Hang up", True), ("Call", False, "trusts ID")),
+        choices=(("Hang up", True), ("Call", False, "trusts-caller-id")),
     )
     editor_client.post(
         quiz_url("changelist"), {"action": "duplicate", "_selected_action": [quiz.pk]}
@@ -259,7 +265,7 @@ def test_duplicate_a_quiz_as_a_draft_with_its_questions(editor_client):
     assert copied.key == "calls-plus-copy" and copied.prompt == question.prompt
     assert [(c.text, c.misconception) for c in copied.choices.all()] == [
         ("Hang up", ""),
-        ("Call", "trusts ID"),
+        ("Call", "trusts-caller-id"),
     ]
     assert {c.key for c in copied.choices.all()}.isdisjoint(
         c.key for c in question.choices.all()
@@ -303,7 +309,7 @@ ODD_QUERIES = ("courier", "'\"%_\\", "快递", "nul\x00byte", "a" * 500, "trusts
 )
 def test_search_and_filters_never_fail(superuser_client, url):
     quiz = make_quiz()
-    make_question(quiz, choices=(("Right", True), ("Wrong", False, "trusts ID")))
+    make_question(quiz, choices=(("Right", True), ("Wrong", False, "trusts-caller-id")))
     bulk_attempts(quiz, 2)
     for query in ODD_QUERIES:
         assert superuser_client.get(reverse(url), {"q": query}).status_code == 200

@@ -317,3 +317,13 @@ def test_an_erased_learners_attempts_share_a_new_token_per_quiz_only():
     assert tokens[first].isdisjoint(tokens[second])
     assert all(t.startswith("erased:") for found in tokens.values() for t in found)
     assert not Attempt.objects.anonymous().exists()
+
+
+def test_the_migration_keeps_exactly_the_controlled_list_of_misconceptions():
+    import importlib
+
+    from quizzes.misconceptions import Misconception
+
+    migration = importlib.import_module("quizzes.migrations.0011_practice_bank")
+    assert migration.SLUGS == set(Misconception.values)
+    assert 15 <= len(Misconception.values) <= 25

@@ -25,7 +25,7 @@ def content():
     call_command("load_content", stdout=StringIO())
     # Exercise the fields the article's files leave empty.
     choice = Choice.objects.filter(is_correct=False).first()
-    choice.misconception = "trusts caller ID"
+    choice.misconception = "trusts-caller-id"
     choice.save()
     question = Question.objects.filter(kind="single").last()
     question.is_published = False
@@ -39,7 +39,9 @@ def small():
 
     make_tip(slug="unusual-calls")
     quiz = make_quiz(slug="suspicious-calls")
-    make_question(quiz, choices=(("Hang up", True), ("Call back", False, "trusts ID")))
+    make_question(
+        quiz, choices=(("Hang up", True), ("Call back", False, "trusts-caller-id"))
+    )
     make_question(quiz, kind="true_false", choices=(("True", False), ("False", True)))
     make_question(
         quiz, kind="multiple", choices=(("A", True), ("B", True), ("C", False))
@@ -221,7 +223,7 @@ BAD = [
         lambda d: [
             c.update(is_correct=True) for c in _first_of_kind(d, "red_flags")["choices"]
         ],
-        "at least one red flag and one decoy",
+        "at least one harmless part",
     ),
     (
         "misconception on a right option",

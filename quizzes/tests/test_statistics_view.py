@@ -35,7 +35,7 @@ def make_mixed_quiz(**kwargs):
         choices=(
             ("Link", True),
             ("Code", True),
-            ("Greeting", False, "trusts greetings"),
+            ("Greeting", False, "suspects-any-link"),
         ),
     )
     make_question(quiz, kind="scam_or_legit", is_scam=True)
@@ -44,7 +44,7 @@ def make_mixed_quiz(**kwargs):
     make_question(
         quiz,
         kind="true_false",
-        choices=(("True", False, "=trusts caller ID"), ("False", True)),
+        choices=(("=True", False, "trusts-caller-id"), ("False", True)),
     )
     return quiz
 
@@ -73,7 +73,7 @@ def test_analysts_read_statistics_of_every_kind(analyst_client):
         "Misconceptions most often chosen",
     ):
         assertContains(response, heading)
-    assertContains(response, "trusts greetings")
+    assertContains(response, "Over-suspicion: thinks any link")
     assertNotContains(response, "Only 40 finished attempts")
 
 
@@ -130,10 +130,8 @@ def test_every_table_downloads_as_csv_with_the_pages_figures(analyst_client):
 def test_csv_cells_cannot_start_a_formula(analyst_client):
     quiz = make_mixed_quiz()
     bulk_attempts(quiz, 30)
-    text = get(analyst_client, quiz, export="misconceptions").content.decode(
-        "utf-8-sig"
-    )
-    assert "'=trusts caller ID" in text
+    text = get(analyst_client, quiz, export="responses").content.decode("utf-8-sig")
+    assert "'=True" in text
 
 
 def test_first_attempts_by_default_all_on_request(analyst_client):

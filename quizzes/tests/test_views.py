@@ -247,9 +247,16 @@ def test_duplicated_choices_count_once(client, quiz):
     assert recorded.choices.count() == 1
 
 
-@pytest.mark.parametrize("position", [2, 4], ids=["select all", "red flags"])
+@pytest.mark.parametrize(
+    "position, message",
+    [
+        (2, "Choose at least one option before you continue."),
+        (4, "Mark the suspicious parts of the message, or choose"),
+    ],
+    ids=["select all", "red flags"],
+)
 def test_select_all_refuses_an_empty_answer_and_the_learner_can_retry(
-    client, quiz, position
+    client, quiz, position, message
 ):
     attempt = start(client, quiz)
     for earlier, texts in ((1, ("Right",)), (2, ("Link",)), (3, ("Legit",))):
@@ -257,9 +264,7 @@ def test_select_all_refuses_an_empty_answer_and_the_learner_can_retry(
             answer(client, attempt, earlier, *texts)
     url = f"/en/attempts/{attempt.public_id}/{position}/answer/"
     response = client.post(url, {})
-    assertContains(
-        response, "Choose at least one option before you continue.", status_code=400
-    )
+    assertContains(response, message, status_code=400)
     assert not Answer.objects.get(attempt=attempt, position=position).is_answered
     chosen = keys(client, attempt, position, "Link", "tap http://refund.example ")
     assert client.post(url, {"choice": chosen}).status_code == 302
@@ -489,3 +494,42 @@ def test_red_flag_feedback_counts_cues(client, quiz):
     response = client.get(f"/en/attempts/{attempt.public_id}/4/")
     assertContains(response, "You found 1 of 2 red flags.")
     assertContains(response, "You marked 1 harmless part as a red flag.")
+
+
+ALL_CLEAR = (("Your parcel is in locker 12. ", False), ("Pickup code 4821.", False))
+
+
+@pytest.mark.parametrize(
+    "choices, nothing, mark",
+    [(ALL_CLEAR, True, 1.0), (ALL_CLEAR, False, 0.0), (FLAGS, True, 0.0)],
+    ids=["all-clear, nothing chosen", "all-clear flagged", "scam, nothing chosen"],
+)
+def test_nothing_suspicious_is_an_answer_right_only_for_an_all_clear(
+    client, choices, nothing, mark
+):
+    quiz = make_quiz(slug="lockers")
+    make_question(quiz, kind="red_flags", choices=choices)
+    attempt = start(client, quiz)
+    page = client.get(f"/en/attempts/{attempt.public_id}/1/")
+    # Offered on every red-flag message, so its presence tells nothing.
+    assertContains(page, "Nothing here looks suspicious")
+    data = (
+        {"nothing": "on"}
+        if nothing
+        else {"choice": keys(client, attempt, 1, choices[0][0])}
+    )
+    response = client.post(f"/en/attempts/{attempt.public_id}/1/answer/", data)
+    assert response.status_code == 302
+    assert Answer.objects.get(attempt=attempt, position=1).mark == mark
+
+
+def test_flagging_parts_and_nothing_at_once_is_refused_and_can_be_retried(client):
+    quiz = make_quiz(slug="lockers")
+    make_question(quiz, kind="red_flags", choices=FLAGS)
+    attempt = start(client, quiz)
+    url = f"/en/attempts/{attempt.public_id}/1/answer/"
+    flag = keys(client, attempt, 1, "tap http://refund.example ")
+    response = client.post(url, {"choice": flag, "nothing": "on"})
+    assertContains(response, "Choose one or the other", status_code=400)
+    assert not Answer.objects.get(attempt=attempt, position=1).is_answered
+    assert client.post(url, {"choice": flag}).status_code == 302
