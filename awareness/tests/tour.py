@@ -74,10 +74,11 @@ def answer(client, attempt, position, *, right):
     keys = [c.key for c in question.choices.all() if c.is_correct == right]
     if not question.allows_many:
         keys = keys[:1]
-    client.post(
-        reverse("quizzes:answer", args=[attempt.public_id, position]),
-        {"choice": keys},
-    )
+    data = {"choice": keys}
+    if question.kind == Question.Kind.RED_FLAGS and not keys:
+        # An all-clear message: the right answer flags nothing.
+        data = {"nothing": "on"}
+    client.post(reverse("quizzes:answer", args=[attempt.public_id, position]), data)
 
 
 def take(client, attempt, *, right=lambda position: position % 2, finish=True):
