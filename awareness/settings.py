@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "csp",
     "awareness",
     "quizzes",
+    "certificates",
     "accounts",
     "staff",
     # The admin with the staff dashboard (staff.sites.StaffAdminSite).
@@ -460,6 +461,12 @@ def _default_site_url():
 # request: Django checks the Host header's name but not its port, and a
 # path like //evil.example/ would otherwise become a link to another host.
 SITE_URL = (os.environ.get("DJANGO_SITE_URL") or _default_site_url()).rstrip("/")
+
+# Where the share images find Noto Sans CJK (Debian's fonts-noto-cjk), so
+# that a link's preview reads in Chinese too; colon-separated folders.
+SHARE_IMAGE_FONT_DIRS = os.environ.get(
+    "DJANGO_SHARE_IMAGE_FONT_DIRS", "/usr/share/fonts/opentype/noto"
+).split(":")
 
 # Staff: content whose facts were last checked longer ago than this is listed
 # as stale on the admin dashboard.
