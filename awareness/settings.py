@@ -382,6 +382,10 @@ DEFAULT_RATE_LIMITS = {
     "login": "5/900",
     # Failed sign-ins per network address, across accounts.
     "login-ip": "100/900",
+    # A private review calendar, per link and per network: calendar apps
+    # fetch a feed every few minutes to hours.
+    "calendar": "60/3600",
+    "calendar-ip": "600/600",
 }
 _limits = os.environ.get("DJANGO_RATE_LIMITS", "")
 RATE_LIMITS = {} if _limits == "off" else dict(DEFAULT_RATE_LIMITS)
