@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip
-from quizzes.models import Quiz
+from quizzes.models import Quiz, ReviewCalendar
 
 
 def patterns(resolver=None, prefix="", namespace=""):
@@ -65,7 +65,11 @@ def candidates(*, user, attempt):
         "public_id": [attempt.public_id],
         "position": [1],
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk))],
-        "token": [default_token_generator.make_token(user)],
+        # A password reset's token, or a private review calendar's.
+        "token": [
+            default_token_generator.make_token(user),
+            *ReviewCalendar.objects.values_list("token", flat=True)[:1],
+        ],
         "app_label": sorted({obj._meta.app_label for obj in objects}),
         "object_id": [obj.pk for obj in objects],
         "content_type_id": [
