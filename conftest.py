@@ -155,7 +155,7 @@ def real_site(db, django_user_model):
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
 
-    from quizzes.models import Attempt, Quiz
+    from quizzes.models import Attempt, Quiz, ReviewCalendar
 
     call_command("load_content", verbosity=0)
     user = django_user_model.objects.create_superuser(
@@ -169,6 +169,8 @@ def real_site(db, django_user_model):
     for answer in attempt.answers.select_related("question"):
         answer.record(list(answer.question.choices.all()[:1]))
     attempt.finish()
+    # A private review calendar, for its feed's URL.
+    ReviewCalendar.objects.create(user=user)
     # The audit trail is an admin page too.
     LogEntry.objects.create(
         user=user,

@@ -30,6 +30,8 @@ SAFE_FIELDS = (
 # quotes from its row (PostgreSQL's DETAIL names the username that was taken).
 SECRETS = (
     (re.compile(r"(/password/reset/)[^/\s\"'?]+/[^/\s\"'?]+/?"), r"\1…/…/"),
+    # A private review calendar's link, a key to when the learner reviews.
+    (re.compile(r"(/review/calendar/)[^/\s\"'?]+"), r"\1…"),
     (
         re.compile(
             r"(Key \(.+?\)=\().*?(\) (?:already exists|is not present|conflicts))"

@@ -387,6 +387,10 @@ DEFAULT_RATE_LIMITS = {
     # Passing a quiz on: enough for a family, not for a spam run.
     "challenge": "20/3600",
     "challenge-ip": "200/3600",
+    # A private review calendar, per link and per network: calendar apps
+    # fetch a feed every few minutes to hours.
+    "calendar": "60/3600",
+    "calendar-ip": "600/600",
 }
 _limits = os.environ.get("DJANGO_RATE_LIMITS", "")
 RATE_LIMITS = {} if _limits == "off" else dict(DEFAULT_RATE_LIMITS)

@@ -1,7 +1,6 @@
 import random
 import secrets
 import uuid
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +23,7 @@ from awareness.models import (
 )
 from awareness.validators import editorial_date
 
+from . import scheduling
 from .misconceptions import Misconception
 
 
@@ -651,6 +651,40 @@ class LearnerOwned(models.Model):
         abstract = True
 
 
+def is_legit_item(question):
+    return question.kind == Question.Kind.SCAM_OR_LEGIT and question.is_scam is False
+
+
+def draw_questions(questions, count, rng):
+    """Draw ``count`` of the questions, keeping the share of legit items.
+
+    A draw of scams alone would teach that every message is one, and would
+    score a learner who calls everything a scam as perfect. So the draw
+    takes the quiz's share of legit scam-or-legit items (rounded), and at
+    least one whenever the quiz has one and the draw holds any
+    scam-or-legit item. The drawn questions come in random order.
+    """
+    legit = [question for question in questions if is_legit_item(question)]
+    others = [question for question in questions if not is_legit_item(question)]
+    share = round(count * len(legit) / len(questions))
+    share = max(0, min(share, len(legit), count), count - len(others))
+    drawn = rng.sample(legit, share) + rng.sample(others, count - share)
+    if legit and not share:
+        verdicts = [
+            question
+            for question in drawn
+            if question.kind == Question.Kind.SCAM_OR_LEGIT
+        ]
+        if verdicts:
+            # Give up a question that is not a verdict if there is one, so
+            # that the draw keeps its scam too.
+            plain = [question for question in drawn if question not in verdicts]
+            drawn.remove(rng.choice(plain or verdicts))
+            drawn.append(rng.choice(legit))
+    rng.shuffle(drawn)
+    return drawn
+
+
 class AttemptQuerySet(LearnerQuerySet):
     def unfinished(self):
         return self.filter(completed_at__isnull=True)
@@ -668,7 +702,7 @@ class AttemptQuerySet(LearnerQuerySet):
         questions = list(quiz.questions.published())
         rng = random.Random(seed)
         if quiz.draw and quiz.draw < len(questions):
-            questions = rng.sample(questions, quiz.draw)
+            questions = draw_questions(questions, quiz.draw, rng)
         elif quiz.shuffle_questions:
             rng.shuffle(questions)
         with transaction.atomic():
@@ -686,10 +720,13 @@ class AttemptQuerySet(LearnerQuerySet):
         return attempt
 
     def start_review(self, *, user, learner_key, questions, language=""):
-        """Start a review attempt over the given questions, in random order."""
+        """Start a review attempt over the given questions, in this order.
+
+        The order is the session's (quizzes.review_session interleaves
+        topics), so it is kept as given.
+        """
         questions = list(questions)
         seed = secrets.randbelow(2**31)
-        random.Random(seed).shuffle(questions)
         with transaction.atomic():
             attempt = self.create(
                 user=user if user.is_authenticated else None,
@@ -717,7 +754,7 @@ class Attempt(LearnerOwned):
         blank=True,
         related_name="attempts",
         verbose_name=_("quiz"),
-        help_text=_("Empty for a review of mistakes."),
+        help_text=_("Empty for a review."),
     )
     seed = models.PositiveIntegerField(editable=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
@@ -749,7 +786,7 @@ class Attempt(LearnerOwned):
 
     @property
     def title(self):
-        return self.quiz.title if self.quiz else _("Review of my mistakes")
+        return self.quiz.title if self.quiz else _("Review")
 
     @property
     def gives_immediate_feedback(self):
@@ -866,7 +903,7 @@ class Answer(models.Model):
                     for choice in choices
                 )
                 ReviewItem.objects.schedule(
-                    attempt=self.attempt, question=self.question, correct=mark == 1.0
+                    attempt=self.attempt, question=self.question, mark=mark
                 )
         if recorded:
             self.mark, self.answered_at = mark, now
@@ -930,88 +967,170 @@ class Reading(LearnerOwned):
         return str(self.case_study or self.tip)
 
 
-# Days until a question in each Leitner box comes back for review.
-REVIEW_INTERVALS = (1, 3, 7, 14)
-
-
 class ReviewItemQuerySet(LearnerQuerySet):
-    def due(self):
-        return self.filter(due_at__lte=timezone.now())
+    def due(self, at=None):
+        return self.filter(due_at__lte=at or timezone.now())
 
     def live(self):
         """Leave out questions staff have taken back to draft."""
         return self.filter(question__is_published=True)
 
-    def schedule(self, *, attempt, question, correct):
-        """Move a question between Leitner boxes after the learner answered it.
+    def schedule(self, *, attempt, question, mark):
+        """Review the question's family card after the learner answered it.
 
-        A wrong answer anywhere puts it in the first box. A right answer in
-        a review moves it up a box, and past the last box it is mastered.
+        Every answer counts, in a quiz or a review, right or wrong: it is
+        one retrieval, and FSRS (quizzes.scheduling) says when the family
+        comes back. The caller records the answer once (Answer.record), so
+        an answer is never counted twice.
         """
+        if not attempt.user_id and not attempt.learner_key:
+            return
         owner = (
             {"user_id": attempt.user_id}
             if attempt.user_id
             else {"user": None, "learner_key": attempt.learner_key}
         )
-        if not attempt.user_id and not attempt.learner_key:
-            return
+        family = scheduling.family_key(question)
+        # A card made before the question joined its family is the family's
+        # card too: it is found through its question, and renamed.
+        same = Q(family=family)
+        if question.family:
+            same |= Q(question__family=question.family)
+        items = list(
+            self.select_for_update(of=("self",))
+            .filter(**owner)
+            .filter(same)
+            .order_by("-last_review", "pk")
+        )
         now = timezone.now()
-        if not correct:
-            due_at = now + timedelta(days=REVIEW_INTERVALS[0])
-            if not self.filter(**owner, question=question).update(box=1, due_at=due_at):
-                # If another request queued it a moment ago, that will do:
-                # the conflict is ignored, and no savepoint is needed.
-                self.bulk_create(
-                    [self.model(**owner, question=question, box=1, due_at=due_at)],
-                    ignore_conflicts=True,
-                )
+        if not items:
+            item = scheduling.review(
+                self.model(**owner, family=family, question=question), mark, now
+            )
+            # If another request made the card a moment ago, that will do:
+            # the conflict is ignored, and no savepoint is needed.
+            self.bulk_create([item], ignore_conflicts=True)
             return
-        if not attempt.is_review:
-            return
-        item = self.filter(**owner, question=question, due_at__lte=now).first()
-        if item is None:
-            return
-        if item.box >= len(REVIEW_INTERVALS):
-            item.delete()
-            return
-        item.box += 1
-        item.due_at = now + timedelta(days=REVIEW_INTERVALS[item.box - 1])
-        item.save(update_fields=["box", "due_at"])
+        item, *older = items
+        if older:
+            self.filter(pk__in=[other.pk for other in older]).delete()
+        scheduling.review(item, mark, now)
+        item.family, item.question = family, question
+        item.save(
+            update_fields=[
+                "family",
+                "question",
+                "state",
+                "stability",
+                "difficulty",
+                "due_at",
+                "last_review",
+                "reps",
+                "lapses",
+            ]
+        )
 
     def already_held(self, theirs, user):
-        """Return the session's questions the account's queue has: it keeps its."""
-        return theirs.filter(question__in=self.filter(user=user).values("question"))
+        """Return the session's families the account has cards for: it keeps its."""
+        return theirs.filter(family__in=self.filter(user=user).values("family"))
 
 
 class ReviewItem(LearnerOwned):
-    """A question answered wrong, waiting in a Leitner box for review."""
+    """One learner's FSRS card for one item family: when it comes back."""
 
     # The base's name would read "reviewitems".
     user = learner_user_field("review_items")
+    family = models.CharField(_("family"), max_length=110)
+    # The variant last answered: a review shows another one when it can.
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="review_items"
     )
-    box = models.PositiveSmallIntegerField(default=1)
+    # FSRS's card (fsrs.Card): state, stability in days, difficulty 1-10.
+    state = models.PositiveSmallIntegerField(default=2)
+    stability = models.FloatField(null=True)
+    difficulty = models.FloatField(null=True)
     due_at = models.DateTimeField()
+    last_review = models.DateTimeField(null=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
 
     objects = ReviewItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ("due_at",)
+        ordering = ("due_at", "pk")
         verbose_name = _("review item")
         verbose_name_plural = _("review items")
         constraints = [
             models.UniqueConstraint(
-                fields=("user", "question"),
+                fields=("user", "family"),
                 condition=Q(user__isnull=False),
-                name="one_review_per_user_question",
+                name="one_review_per_user_family",
             ),
             models.UniqueConstraint(
-                fields=("learner_key", "question"),
+                fields=("learner_key", "family"),
                 condition=Q(user__isnull=True),
-                name="one_review_per_session_question",
+                name="one_review_per_session_family",
             ),
         ]
 
     def __str__(self):
-        return f"{self.question} (box {self.box})"
+        return f"{self.family} ({self.due_at:%Y-%m-%d})"
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(24)
+
+
+class ReviewCalendarQuerySet(LearnerQuerySet):
+    def already_held(self, theirs, user):
+        """The account's own calendar link stays; the session's goes."""
+        if self.filter(user=user).exists():
+            return theirs
+        return theirs.none()
+
+    def renew(self, *, user, learner_key):
+        """Give the learner a new private link, revoking the old one."""
+        owner = (
+            {"user": user}
+            if user.is_authenticated
+            else {"user": None, "learner_key": learner_key}
+        )
+        with transaction.atomic():
+            self.for_learner(user, learner_key).delete()
+            return self.create(**owner)
+
+
+class ReviewCalendar(LearnerOwned):
+    """A learner's private calendar feed of due reviews, by a random token.
+
+    The feed says only when reviews fall due, with the site's review page:
+    nothing about the learner. Renewing the link makes a new token, and so
+    revokes the old one.
+    """
+
+    user = learner_user_field("review_calendars")
+    token = models.CharField(
+        max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewCalendarQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review calendar")
+        verbose_name_plural = _("review calendars")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user",),
+                condition=Q(user__isnull=False),
+                name="one_calendar_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=("learner_key",),
+                condition=Q(user__isnull=True),
+                name="one_calendar_per_session",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("review calendar"))

@@ -12,6 +12,7 @@ from .models import (
     Answer,
     Attempt,
     Reading,
+    ReviewCalendar,
     ReviewItem,
     learner_identity,
 )
@@ -23,6 +24,9 @@ def held(*, user, learner_key):
         "attempts": Attempt.objects.for_learner(user, learner_key).count(),
         "readings": Reading.objects.for_learner(user, learner_key).count(),
         "review_items": ReviewItem.objects.for_learner(user, learner_key).count(),
+        "review_calendars": ReviewCalendar.objects.for_learner(
+            user, learner_key
+        ).count(),
     }
 
 
@@ -36,6 +40,9 @@ def claim(*, learner_key, user):
             "attempts": Attempt.objects.claim(learner_key=learner_key, user=user),
             "readings": Reading.objects.claim(learner_key=learner_key, user=user),
             "review_items": ReviewItem.objects.claim(
+                learner_key=learner_key, user=user
+            ),
+            "review_calendars": ReviewCalendar.objects.claim(
                 learner_key=learner_key, user=user
             ),
         }
@@ -52,6 +59,7 @@ def discard(*, learner_key):
             ("attempts", Attempt),
             ("readings", Reading),
             ("review_items", ReviewItem),
+            ("review_calendars", ReviewCalendar),
         ):
             _total, by_model = model.objects.for_learner(
                 anonymous, learner_key
@@ -89,6 +97,7 @@ def export(*, user, learner_key):
         .select_related("question")
         .order_by("due_at")
     )
+    calendars = ReviewCalendar.objects.for_learner(user, learner_key)
     return {
         "attempts": [
             {
@@ -126,12 +135,21 @@ def export(*, user, learner_key):
         ],
         "review_queue": [
             {
-                "question": item.question.prompt,
-                "question_key": item.question.key,
-                "box": item.box,
+                "family": item.family,
+                "last_question": item.question.prompt,
+                "last_question_key": item.question.key,
                 "due_at": item.due_at,
+                "last_review": item.last_review,
+                "reviews": item.reps,
+                "lapses": item.lapses,
+                "stability_days": item.stability,
+                "difficulty": item.difficulty,
             }
             for item in queue
+        ],
+        "review_calendar_links": [
+            {"link": calendar.token, "made_at": calendar.created_at}
+            for calendar in calendars
         ],
     }
 
@@ -189,19 +207,21 @@ def _forget_attempts(attempts):
 
 
 def erase(*, user, learner_key):
-    """Erase one learner's progress, reading and review queue.
+    """Erase one learner's progress, reading, review cards and calendar link.
 
     Return the number of rows affected of each kind.
     """
     with transaction.atomic():
         readings, _ = Reading.objects.for_learner(user, learner_key).delete()
         reviews, _ = ReviewItem.objects.for_learner(user, learner_key).delete()
+        calendars, _ = ReviewCalendar.objects.for_learner(user, learner_key).delete()
         kept, deleted = _forget_attempts(Attempt.objects.for_learner(user, learner_key))
     return {
         "attempts_kept_anonymously": kept,
         "attempts_deleted": deleted,
         "readings_deleted": readings,
         "review_items_deleted": reviews,
+        "review_calendars_deleted": calendars,
     }
 
 
@@ -219,10 +239,12 @@ def erase_inactive(*, before):
     with transaction.atomic():
         readings, _ = Reading.objects.anonymous().filter(stale).delete()
         reviews, _ = ReviewItem.objects.anonymous().filter(stale).delete()
+        calendars, _ = ReviewCalendar.objects.anonymous().filter(stale).delete()
         kept, deleted = _forget_attempts(Attempt.objects.anonymous().filter(stale))
     return {
         "attempts_kept_anonymously": kept,
         "attempts_deleted": deleted,
         "readings_deleted": readings,
         "review_items_deleted": reviews,
+        "review_calendars_deleted": calendars,
     }

@@ -25,4 +25,12 @@ urlpatterns = [
     path("progress/", views.progress, name="progress"),
     path("review/", views.review, name="review"),
     path("review/start/", views.review_start, name="review_start"),
+    path("review/reminder.ics", views.review_reminder, name="review_reminder"),
+    path("review/calendar/", views.review_calendar_link, name="review_calendar_link"),
+    # The token is a secret: awareness.logs keeps it out of every log line.
+    path(
+        "review/calendar/<str:token>.ics",
+        views.review_calendar,
+        name="review_calendar",
+    ),
 ]

@@ -1,22 +1,29 @@
 import hashlib
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Count,
     Max,
     Prefetch,
     prefetch_related_objects,
 )
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_POST, require_safe
 
+from awareness.addresses import client_ip, network
 from awareness.page_cache import cache_public_page
-from awareness.throttle import rate_limit
+from awareness.throttle import hit, pseudonym, rate_limit, too_many_requests
 
+from . import review as review_cards
 from .forms import AnswerForm
 from .mastery import topic_mastery
 from .models import (
@@ -26,7 +33,7 @@ from .models import (
     Question,
     Quiz,
     Reading,
-    ReviewItem,
+    ReviewCalendar,
     learner_key,
     learner_rows,
 )
@@ -390,20 +397,54 @@ def progress(request):
     )
 
 
-# A review session is short, so that it fits into a spare minute.
-REVIEW_SIZE = 10
+def unfinished_review(request):
+    """Return the learner's review started in the last day and not finished."""
+    since = timezone.now() - timedelta(days=1)
+    return (
+        learner_attempts(request)
+        .unfinished()
+        .filter(quiz=None, started_at__gte=since)
+        .first()
+    )
+
+
+def learner_calendar(request):
+    return ReviewCalendar.objects.for_learner(
+        request.user, learner_key(request)
+    ).first()
+
+
+def review_page_url(request):
+    return settings.SITE_URL + reverse("quizzes:review")
+
+
+def calendar_url(request, token):
+    return settings.SITE_URL + reverse("quizzes:review_calendar", args=[token])
 
 
 @require_safe
+@never_cache
 def review(request):
-    queue = ReviewItem.objects.for_learner(request.user, learner_key(request)).live()
+    cards = review_cards.cards_for(request.user, learner_key(request))
+    due_count = len(review_cards.due(cards))
+    count = due_count or len(cards)
+    upcoming = review_cards.upcoming(cards)
+    token = learner_calendar(request)
     return render(
         request,
         "quizzes/review.html",
         {
-            "due_count": queue.due().count(),
-            "queued": queue.select_related("question").first(),
-            "queue_count": queue.count(),
+            "due_count": due_count,
+            "scheduled_count": len(cards),
+            # What the button starts: counted as review_start counts.
+            "session_size": min(count, review_cards.REVIEW_SIZE),
+            "upcoming": upcoming,
+            "next_due": min((card.due_at for card in cards), default=None),
+            "time_zone": review_cards.utc_offset_label(timezone.now()),
+            "unfinished": unfinished_review(request),
+            "calendar": token,
+            "calendar_url": token and calendar_url(request, token.token),
+            "review_size": review_cards.REVIEW_SIZE,
         },
     )
 
@@ -411,12 +452,15 @@ def review(request):
 @require_POST
 @rate_limit(per_client="start", per_network="start-ip")
 def review_start(request):
-    queue = ReviewItem.objects.for_learner(request.user, learner_key(request)).live()
+    # Started twice (a double click, a second tab), a review resumes the
+    # one already open rather than draw the same families again.
+    unfinished = unfinished_review(request)
+    if unfinished is not None:
+        return redirect(unfinished)
+    cards = review_cards.cards_for(request.user, learner_key(request))
     if request.POST.get("scope") != "all":
-        queue = queue.due()
-    questions = [
-        item.question for item in queue.select_related("question")[:REVIEW_SIZE]
-    ]
+        cards = review_cards.due(cards)
+    questions = review_cards.session(cards, request.user, learner_key(request))
     if not questions:
         messages.info(request, _("There is nothing to review right now."))
         return redirect("quizzes:review")
@@ -428,3 +472,100 @@ def review_start(request):
     )
     keep_progress(request)
     return redirect(question_url(attempt, 1))
+
+
+def reminder_event(start, uid):
+    return review_cards.Event(
+        uid=uid,
+        start=start,
+        summary=_("Time for a review · Guard Your Info"),
+        url=settings.SITE_URL + reverse("quizzes:review"),
+        description=_(
+            "A few questions are due for review. Open %(url)s to practise them."
+        )
+        % {"url": settings.SITE_URL + reverse("quizzes:review")},
+    )
+
+
+def ics_response(text, filename=None):
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+@never_cache
+def review_reminder(request):
+    """Download one calendar event at the next due time: nothing personal."""
+    cards = review_cards.cards_for(request.user, learner_key(request))
+    if not cards:
+        messages.info(request, _("Nothing is scheduled for review yet."))
+        return redirect("quizzes:review")
+    start = max(min(card.due_at for card in cards), timezone.now())
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    event = reminder_event(start, review_cards.random_uid(host))
+    return ics_response(
+        review_cards.calendar([event], name=_("Guard Your Info reviews")),
+        filename="review-reminder.ics",
+    )
+
+
+@require_safe
+def review_calendar(request, token):
+    """The private feed: one event a day that has reviews due, nothing else.
+
+    Calendar apps fetch it without a session, so the token alone says whose
+    it is; it never reaches a log (awareness.logs redacts it).
+    """
+    for scope, ident in (
+        ("calendar", f"calendar:{token}"),
+        ("calendar-ip", network(client_ip(request))),
+    ):
+        retry_after = hit(scope, ident)
+        if retry_after:
+            return too_many_requests(request, retry_after)
+    feed = ReviewCalendar.objects.filter(token=token).first()
+    if feed is None:
+        raise Http404("No such calendar.")
+    owner = feed.user if feed.user_id else AnonymousUser()
+    cards = review_cards.cards_for(owner, feed.learner_key)
+    now = timezone.now()
+    days = {}
+    for card in cards:
+        start = max(card.due_at, now)
+        days.setdefault(timezone.localtime(start).date(), start)
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    events = [
+        reminder_event(
+            start,
+            # Stable for a day, and telling nothing of the token.
+            f"{pseudonym(f'{feed.token}|{day.isoformat()}')}@{host}",
+        )
+        for day, start in sorted(days.items())
+    ]
+    response = ics_response(
+        review_cards.calendar(events, name=_("Guard Your Info reviews"))
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@require_POST
+@rate_limit(per_client="start", per_network="start-ip")
+def review_calendar_link(request):
+    """Make the learner's private feed link, a new one, or none at all."""
+    if request.POST.get("action") == "revoke":
+        ReviewCalendar.objects.for_learner(request.user, learner_key(request)).delete()
+        messages.success(request, _("Your calendar link is turned off."))
+    else:
+        ReviewCalendar.objects.renew(
+            user=request.user, learner_key=learner_key(request, create=True)
+        )
+        keep_progress(request)
+        messages.success(
+            request,
+            _("Here is your new calendar link. Any link made before stops working."),
+        )
+    return redirect(reverse("quizzes:review") + "#reminders")

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip
-from quizzes.models import Quiz
+from quizzes.models import Quiz, ReviewCalendar
 
 
 def patterns(resolver=None, prefix="", namespace=""):
@@ -70,8 +70,11 @@ def candidates(*, user, attempt):
         "public_id": [attempt.public_id],
         "position": [1],
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk))],
+        # A password reset's token, a private review calendar's or a
+        # passed-on link's.
         "token": [
             default_token_generator.make_token(user),
+            *ReviewCalendar.objects.values_list("token", flat=True)[:1],
             *Challenge.objects.values_list("token", flat=True)[:1],
         ],
         "code": list(Certificate.objects.values_list("code", flat=True)[:1]),

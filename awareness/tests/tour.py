@@ -204,6 +204,8 @@ def _build_tour():
     add("review queue, nothing due", "quizzes:review", who="learner")
     ReviewItem.objects.update(due_at=timezone.now() - datetime.timedelta(minutes=1))
     add("review queue, due", "quizzes:review", who="learner")
+    learner.post(reverse("quizzes:review_calendar_link"), {"action": "renew"})
+    add("review queue, with a calendar link", "quizzes:review", who="learner")
     learner.post(reverse("quizzes:review_start"))
     review = Attempt.objects.latest("started_at")
     add("review question", "quizzes:question", review.public_id, 1, who="learner")
@@ -272,6 +274,10 @@ NOT_PAGES = {
     # PNG link previews, checked in awareness/tests/test_views.py.
     "share_image",
     "share_image_home",
+    "quizzes:review_calendar_link",
+    # Calendar files (text/calendar), tested in quizzes/tests.
+    "quizzes:review_reminder",
+    "quizzes:review_calendar",
     "accounts:logout",
     "accounts:export_data",
     "robots_txt",

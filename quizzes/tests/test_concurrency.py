@@ -94,8 +94,8 @@ def test_one_answer_posted_twice_at_once_through_the_site_counts_once():
     answer = attempt.answers.get(position=1)
     assert answer.is_answered and answer.choices.count() == 1
     assert answer.mark == (1.0 if answer.choices.get() == right else 0.0)
-    # The wrong answer, if it won, queued the question for review once.
-    assert ReviewItem.objects.count() == (answer.mark == 0.0)
+    # The answer that won scheduled the question for review, once.
+    assert ReviewItem.objects.get().reps == 1
 
 
 def test_two_wrong_answers_at_once_queue_the_question_for_review_once():
@@ -114,7 +114,10 @@ def test_two_wrong_answers_at_once_queue_the_question_for_review_once():
     )
     assert results == [True, True]
     item = ReviewItem.objects.get()
-    assert (item.learner_key, item.question, item.box) == ("same", question, 1)
+    assert (item.learner_key, item.question) == ("same", question)
+    # Each answer is one review: either both reached the card, or the
+    # second made it at the same moment and yielded.
+    assert item.reps in (1, 2)
 
 
 def test_a_finish_racing_the_last_answer_never_finishes_it_unanswered():

@@ -149,7 +149,11 @@ def test_claim_gives_anonymous_attempts_to_the_account(django_user_model):
 
 def _review_item(question, **owner):
     return ReviewItem.objects.create(
-        question=question, due_at=timezone.now(), box=owner.pop("box", 1), **owner
+        question=question,
+        family=f"key:{question.key}",
+        due_at=timezone.now(),
+        reps=owner.pop("reps", 1),
+        **owner,
     )
 
 
@@ -204,15 +208,15 @@ def test_claim_keeps_the_accounts_own_reading_and_review_of_the_same_thing(
     read_before = Reading.objects.create(user=user, tip=tip)
     Reading.objects.create(learner_key="k", tip=tip)
     Reading.objects.create(learner_key="k", case_study=case_study)
-    in_box_three = _review_item(question, user=user, box=3)
+    reviewed_thrice = _review_item(question, user=user, reps=3)
     _review_item(question, learner_key="k")
     _review_item(other, learner_key="k")
     assert Reading.objects.claim(learner_key="k", user=user) == 1
     assert ReviewItem.objects.claim(learner_key="k", user=user) == 1
     assert Reading.objects.get(tip=tip) == read_before
     assert Reading.objects.get(case_study=case_study).user == user
-    assert ReviewItem.objects.get(question=question) == in_box_three
-    assert ReviewItem.objects.get(question=question).box == 3
+    assert ReviewItem.objects.get(question=question) == reviewed_thrice
+    assert ReviewItem.objects.get(question=question).reps == 3
     assert ReviewItem.objects.get(question=other).user == user
     assert not Reading.objects.filter(user=None).exists()
     assert not ReviewItem.objects.filter(user=None).exists()
@@ -325,5 +329,5 @@ def test_the_migration_keeps_exactly_the_controlled_list_of_misconceptions():
     from quizzes.misconceptions import Misconception
 
     migration = importlib.import_module("quizzes.migrations.0011_practice_bank")
-    assert migration.SLUGS == set(Misconception.values)
+    assert set(Misconception.values) == migration.SLUGS
     assert 15 <= len(Misconception.values) <= 25
