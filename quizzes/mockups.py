@@ -46,7 +46,8 @@ CARD_LINE = re.compile(r"^\s*\[(?P<kind>[a-z -]+)\]\s*(?P<rest>.*)$", re.IGNOREC
 # after an address is not swallowed by it.
 ADDRESS = re.compile(
     r"(?:https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+"
-    r"|(?<![A-Za-z0-9@.\-])(?:[A-Za-z0-9\-]+\.)+example\b[A-Za-z0-9\-._~/?#=&%]*)",
+    r"|(?<![A-Za-z0-9@.\-])(?:[A-Za-z0-9\-]+\.)+example(?![A-Za-z0-9])"
+    r"[A-Za-z0-9\-._~/?#=&%]*)",
     re.IGNORECASE,
 )
 # Punctuation that ends a sentence rather than the address.
@@ -118,7 +119,9 @@ class Part:
 
     @property
     def text(self):
-        return "".join(piece.text if piece.kind != "break" else "\n" for piece in self.pieces)
+        return "".join(
+            piece.text if piece.kind != "break" else "\n" for piece in self.pieces
+        )
 
 
 @dataclass
@@ -212,6 +215,11 @@ class Mock:
         ]
 
     @property
+    def address(self):
+        """A web page's address as (scheme, host, rest)."""
+        return address_parts(self.sender)
+
+    @property
     def clock(self):
         """The status bar's time: the time the message came, if it says one."""
         times = re.findall(r"\d{1,2}:\d{2}", self.sent_at)
@@ -285,7 +293,9 @@ def qr_modules(seed, size=21):
     bits = int.from_bytes(digest, "big")
 
     def in_finder(x, y):
-        return (x < 8 and y < 8) or (x >= size - 8 and y < 8) or (x < 8 and y >= size - 8)
+        return (
+            (x < 8 and y < 8) or (x >= size - 8 and y < 8) or (x < 8 and y >= size - 8)
+        )
 
     for y in range(size):
         for x in range(size):
@@ -410,11 +420,24 @@ def build(question, choices=None, widgets=None, chosen=(), reveal=False):
 
 
 def initial(name):
-    """Return the avatar's letter: the name's first letter or character."""
+    """Return the avatar's letter: the name's first letter or character.
+
+    A number (95xxx, +86 …) has none: phones show a person's outline.
+    """
     for character in name:
-        if character.isalnum():
+        if character.isalpha():
             return character.upper()
-    return "?"
+        if character.isdigit():
+            return ""
+    return ""
+
+
+def address_parts(address):
+    """Split a web address into (start, host, rest), the host to be stressed."""
+    match = re.match(r"^([a-z]+://)?([^/?#\s]*)(.*)$", address.strip(), re.IGNORECASE)
+    if not match:
+        return ("", address, "")
+    return (match[1] or "", match[2], match[3])
 
 
 def summary(question, channel, sender):

@@ -78,9 +78,7 @@ def prepare(languages, examples):
         quiz = make_quiz(title="Mock-up examples", slug="mock-examples")
         made = make_mock_questions(quiz)
         languages = ["en"]
-    store: type[SessionBase] = import_string(
-        f"{settings.SESSION_ENGINE}.SessionStore"
-    )
+    store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     shots, missing = [], []
     for channel in CHANNELS:
         if examples:
@@ -146,7 +144,9 @@ def shrink(path):
     except ImportError:
         return False
     with Image.open(path) as image:
-        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+        small = image.convert("RGB").quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT
+        )
     small.save(path, optimize=True)
     return True
 
@@ -212,7 +212,9 @@ def answered(browser, base, shot, outdir, cookie_name):
         page.goto(base + shot["url"])
         if page.locator("label.segment").count():
             page.locator("label.segment").first.click()
-            page.get_by_role("button", name=page.locator(".question__submit").inner_text()).click()
+            page.get_by_role(
+                "button", name=page.locator(".question__submit").inner_text()
+            ).click()
             page.locator("#feedback").wait_for()
         page.evaluate(
             "() => window.scrollTo(0, document.querySelector("
@@ -258,7 +260,11 @@ def main():
         )
         if not options.examples:
             loaded = subprocess.run(
-                python + ["load_content"], cwd=ROOT, env=env, capture_output=True, text=True
+                python + ["load_content"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
             )
             if loaded.returncode:
                 raise SystemExit(f"load_content failed:\n{loaded.stderr[-2000:]}")
@@ -277,21 +283,19 @@ def main():
                 command, cwd=ROOT, env=env, check=True, capture_output=True, text=True
             ).stdout
         )
-        cookie_name = (
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-c",
-                    "import django; django.setup(); from django.conf import settings;"
-                    " print(settings.SESSION_COOKIE_NAME)",
-                ],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
-        )
+        cookie_name = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import django; django.setup(); from django.conf import settings;"
+                " print(settings.SESSION_COOKIE_NAME)",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         for gap in plan["missing"]:
             print(f"No published question on the channel {gap}: skipped.")
         log = open(Path(folder) / "server.log", "w")  # noqa: SIM115
@@ -311,7 +315,9 @@ def main():
             log.close()
     shrunk = all(shrink(path) for path in taken)
     for shot in plan["shots"]:
-        print(f"{shot['channel']:<13} {shot['language']:<8} {shot['kind']:<14} {shot['key']}")
+        print(
+            f"{shot['channel']:<13} {shot['language']:<8} {shot['kind']:<14} {shot['key']}"
+        )
     print(
         f"{len(taken)} screenshots in {outdir}"
         + ("" if shrunk else " (Pillow is missing: not shrunk)")

@@ -30,7 +30,11 @@ def masked(value):
         "",
         "{}",
         (
-            (format_html('<span class="mock__masked">{}</span>', text) if hidden else text,)
+            (
+                format_html('<span class="mock__masked">{}</span>', text)
+                if hidden
+                else text,
+            )
             for text, hidden in mockups.masked_runs(value)
         ),
     )
@@ -159,7 +163,9 @@ def part_html(part, block, autofocus):
         if state
         else ""
     )
-    return format_html('<span class="{}">{}{}</span>', " ".join(classes), words, content)
+    return format_html(
+        '<span class="{}">{}{}</span>', " ".join(classes), words, content
+    )
 
 
 @register.simple_tag

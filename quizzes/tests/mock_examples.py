@@ -141,8 +141,7 @@ def make_mock_questions(quiz):
         subject="¥50,000.00",
         sent_at="Today 15:31",
         details=(
-            "Account: 6222 **** **** 1024\nBank: City Commercial Bank\n"
-            "Note: fund check"
+            "Account: 6222 **** **** 1024\nBank: City Commercial Bank\nNote: fund check"
         ),
         body="A transfer cannot be called back once you confirm it.",
         prompt="A caller told you to move your savings here. What do you do?",
