@@ -237,6 +237,13 @@ def main():
     outdir.mkdir(parents=True, exist_ok=True)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"No Chromium at {CHROMIUM}: apt-get install chromium.")
+    languages = options.languages.split(",")
+    if any(code.startswith("zh") for code in languages) and not options.examples:
+        fonts = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True
+        ).stdout
+        if not fonts.strip():
+            print("No Chinese font: Chinese shots will show boxes (fonts-noto-cjk).")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="mock-screens-") as folder:

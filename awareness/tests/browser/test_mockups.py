@@ -202,3 +202,12 @@ def test_on_desktop_the_mock_sits_in_a_phone_frame_beside_the_options(
     page = open_page(open_context, session, url, "phone")
     mock = page.locator(".question__screen .mock").bounding_box()
     assert mock["width"] >= 390 - 2 * 24
+
+
+def test_every_mock_reflows_at_320_px(live_server, open_context, mocks):
+    wide = [
+        channel
+        for channel, (session, url, _question) in mocks.items()
+        if open_page(open_context, session, url, "narrow").evaluate(SCROLLS_SIDEWAYS)
+    ]
+    assert not wide, wide
