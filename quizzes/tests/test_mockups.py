@@ -495,3 +495,16 @@ def test_channels_in_the_model_all_have_a_template():
 
     for channel in Question.Channel.values:
         get_template(f"quizzes/mock/{channel}.html")
+
+
+def test_chinese_feedback_has_no_space_between_sentences(client, examples):
+    question = examples["sms"]
+    attempt = attempt_on(client, question)
+    Attempt.objects.filter(pk=attempt.pk).update(language="zh-hans")
+    key = question.choices.get(text=SMS[0][0]).key
+    client.post(f"/zh-hans/attempts/{attempt.public_id}/1/answer/", {"choice": key})
+    html = client.get(f"/zh-hans/attempts/{attempt.public_id}/1/").content.decode()
+    cues = re.search(r'class="review__cues">(.*?)</p>', html, re.S)[1].strip()
+    assert not re.search(r"。\s", cues) and "3" in cues
+    english = client.get(f"/en/attempts/{attempt.public_id}/1/")
+    assertContains(english, "red flags. You marked")
