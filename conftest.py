@@ -178,4 +178,12 @@ def real_site(db, django_user_model):
         action_flag=CHANGE,
         change_message="[]",
     )
+    # A certificate and a passed-on link, so that their pages can be walked.
+    from certificates.models import Certificate
+    from challenges.models import Challenge
+
+    Certificate.objects.create(
+        code="7KQ2M9XD4TB0", quiz=quiz, attempt=attempt, issued_on=attempt.started_at
+    )
+    Challenge.objects.create(user=user, quiz=quiz, message="Try this one")
     return {"user": user, "attempt": attempt, "quiz": quiz}

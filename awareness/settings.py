@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "csp",
     "awareness",
     "quizzes",
+    "certificates",
+    "challenges",
     "accounts",
     "staff",
     # The admin with the staff dashboard (staff.sites.StaffAdminSite).
@@ -382,6 +384,9 @@ DEFAULT_RATE_LIMITS = {
     "login": "5/900",
     # Failed sign-ins per network address, across accounts.
     "login-ip": "100/900",
+    # Passing a quiz on: enough for a family, not for a spam run.
+    "challenge": "20/3600",
+    "challenge-ip": "200/3600",
 }
 _limits = os.environ.get("DJANGO_RATE_LIMITS", "")
 RATE_LIMITS = {} if _limits == "off" else dict(DEFAULT_RATE_LIMITS)
@@ -460,6 +465,12 @@ def _default_site_url():
 # request: Django checks the Host header's name but not its port, and a
 # path like //evil.example/ would otherwise become a link to another host.
 SITE_URL = (os.environ.get("DJANGO_SITE_URL") or _default_site_url()).rstrip("/")
+
+# Where the share images find Noto Sans CJK (Debian's fonts-noto-cjk), so
+# that a link's preview reads in Chinese too; colon-separated folders.
+SHARE_IMAGE_FONT_DIRS = os.environ.get(
+    "DJANGO_SHARE_IMAGE_FONT_DIRS", "/usr/share/fonts/opentype/noto"
+).split(":")
 
 # Staff: content whose facts were last checked longer ago than this is listed
 # as stale on the admin dashboard.

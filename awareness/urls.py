@@ -28,11 +28,15 @@ urlpatterns = [
         path("tips/<slug:slug>/", views.tip_detail, name="tip_detail"),
         path("guides/<slug:slug>/", views.guide_detail, name="guide_detail"),
         path("search/", views.search, name="search"),
+        path("share/home.png", views.share_image, name="share_image_home"),
+        path("share/<str:kind>/<slug:slug>.png", views.share_image, name="share_image"),
         path("about/", views.about, name="about"),
         path("privacy/", views.privacy, name="privacy"),
         # Per language, so that an installed app starts in the reader's.
         path("manifest.webmanifest", views.manifest, name="manifest"),
         path("", include("quizzes.urls")),
+        path("", include("certificates.urls")),
+        path("", include("challenges.urls")),
         path("accounts/", include("accounts.urls")),
     ),
 ]

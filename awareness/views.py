@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from quizzes.models import Quiz, Reading, learner_key
 
+from . import share_images
 from .languages import search_forms
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
 from .page_cache import cache_public_page
@@ -39,6 +40,43 @@ def home(request):
             "links": ChainLink.objects.visible_to(request.user),
         },
     )
+
+
+# The pages that have a share image of their own, by the kind in its URL.
+SHARED = {"case": CaseStudy, "tip": PrecautionTip, "quiz": Quiz}
+
+
+@require_safe
+@cache_public_page
+def share_image(request, kind="home", slug=None):
+    if kind == "home":
+        title = _("Who is selling your personal information?")
+        summary = _(
+            "Three cases the police cracked, the chain that sells your data, "
+            "and how to spot the scams that follow."
+        )
+        eyebrow = ""
+    elif kind in SHARED:
+        item = get_object_or_404(
+            SHARED[kind].objects.visible_to(request.user), slug=slug
+        )
+        title, summary = item.title, item.summary
+        eyebrow = {
+            "case": lambda: _("Case %(number)s") % {"number": item.number},
+            "tip": lambda: _("Tip %(number)s") % {"number": item.number},
+            "quiz": lambda: _("Quiz"),
+        }[kind]()
+    else:
+        raise Http404("No such share image.")
+    png = share_images.render(
+        title=title,
+        summary=summary,
+        site_name=_("Guard Your Info"),
+        eyebrow=eyebrow,
+        language=translation.get_language(),
+        address=settings.SITE_URL.split("://", 1)[-1],
+    )
+    return HttpResponse(png, content_type="image/png")
 
 
 @require_safe

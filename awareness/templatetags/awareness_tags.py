@@ -2,7 +2,7 @@ import re
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.encoding import escape_uri_path
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -123,3 +123,11 @@ def canonical_url(context):
     request = context.get("request")
     path = escape_uri_path(site_path(request.path)) if request else "/"
     return settings.SITE_URL + path
+
+
+@register.simple_tag
+def share_image_url(kind="home", slug=""):
+    """Return the absolute address of a page's share image."""
+    if kind == "home" or not slug:
+        return settings.SITE_URL + reverse("share_image_home")
+    return settings.SITE_URL + reverse("share_image", args=[kind, slug])

@@ -60,12 +60,21 @@ def candidates(*, user, attempt):
         for model in (CaseStudy, PrecautionTip, Guide, ChainLink, Quiz)
         for obj in model.objects.all()[:1]
     ]
+    from certificates.models import Certificate
+    from challenges.models import Challenge
+
     return {
         "slug": slugs,
+        # A share image is named by its page's kind.
+        "kind": ["case", "tip", "quiz"],
         "public_id": [attempt.public_id],
         "position": [1],
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk))],
-        "token": [default_token_generator.make_token(user)],
+        "token": [
+            default_token_generator.make_token(user),
+            *Challenge.objects.values_list("token", flat=True)[:1],
+        ],
+        "code": list(Certificate.objects.values_list("code", flat=True)[:1]),
         "app_label": sorted({obj._meta.app_label for obj in objects}),
         "object_id": [obj.pk for obj in objects],
         "content_type_id": [

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from awareness.rendering import render_markdown
@@ -9,7 +11,7 @@ def test_markdown_keeps_structure():
         "### Steps\n\n1. Call **110**\n2. Keep [evidence](https://example.org)"
     )
     assert "<h3>Steps</h3>" in html
-    assert "<strong>110</strong>" in html
+    assert '<strong><a href="tel:110">110</a></strong>' in html
     assert (
         '<a href="https://example.org" rel="noopener noreferrer">evidence</a>' in html
     )
@@ -69,3 +71,20 @@ def test_highlight_cuts_excerpts_between_words():
     text = " ".join(["information"] * 100)
     html = highlight(text, ["information"], 100)
     assert html.endswith("</mark> …")
+
+
+@pytest.mark.parametrize(
+    "text, links",
+    [
+        ("Call 110 now.", ["110"]),
+        ("拨打96110咨询，或登录 12321 举报。", ["96110", "12321"]),
+        ("Reports to 12381 and 18222.", ["12381", "18222"]),
+        # Counts, amounts, dates and numbers inside others stay text.
+        ("2,110 yuan; 1100 cases; 110% sure; 0110; 2021-11-08", []),
+        ("[110](tel:110) is linked once.", ["110"]),
+        ("`110`", []),
+    ],
+)
+def test_hotline_numbers_become_tel_links(text, links):
+    html = render_markdown(text)
+    assert re.findall(r'href="tel:(\d+)"', html) == links

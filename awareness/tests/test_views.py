@@ -1,6 +1,9 @@
 import datetime
+import io
+import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -61,7 +64,7 @@ def test_case_study_shows_every_part_of_the_case(client, content):
         "How it could have been noticed",
         "What the police did",
         "What to take away",
-        "The precautions that prevent it",
+        "Related tips",
         "Sources",
     ):
         assertContains(response, heading)
@@ -77,11 +80,33 @@ def test_no_page_repeats_the_garbled_figures(client, content):
         assert "only 0 years" not in body
 
 
-def test_tip_lists_the_cases_it_would_have_prevented(client, content):
+def test_tip_lists_its_related_cases(client, content):
     tip = PrecautionTip.objects.get(slug="never-lend-id-cards")
+    assert tip.case_studies.exists()
     response = client.get(tip.get_absolute_url())
+    assertContains(response, "Related cases")
     for case_study in tip.case_studies.all():
         assertContains(response, case_study.get_absolute_url())
+
+
+def test_case_and_tip_links_claim_only_a_relation(client, content):
+    # The links say "related", not "prevents": masking courier slips (tip 2)
+    # cannot stop the insider leak of the order-decryption case, so the two
+    # are not linked at all.
+    slips = PrecautionTip.objects.get(slug="keep-slips-safe")
+    assert not slips.case_studies.filter(slug="order-decryption").exists()
+    for url in ("/en/cases/order-decryption/", "/en/tips/unusual-calls/"):
+        body = client.get(url).content.decode()
+        assert "would have prevented" not in body
+        assert "that prevent it" not in body
+    assertContains(client.get("/zh-hans/cases/order-decryption/"), "相关提示")
+    assertContains(client.get("/zh-hans/tips/unusual-calls/"), "相关案例")
+
+
+def test_corrections_are_headed_editors_note_in_chinese(client, content):
+    body = client.get("/zh-hans/tips/unusual-calls/").content.decode()
+    assert "编者注" in body
+    assert "编者按" not in body
 
 
 def test_case_and_tip_pages_have_open_graph_tags(client, content):
@@ -309,3 +334,36 @@ def test_privacy_notice_names_every_cookie_right_and_period(client, settings):
     assertContains(response, "signed in, 2 weeks")
     assertContains(response, "anonymous results for the quiz statistics")
     assertContains(response, reverse("accounts:my_data"))
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans", "zh-hant"])
+def test_every_shareable_page_has_a_preview_image_in_its_language(
+    client, content, language, django_assert_max_num_queries
+):
+    from PIL import Image
+
+    from quizzes.models import Quiz
+
+    pages = [("/", "home")]
+    pages += [(c.get_absolute_url(), "case") for c in CaseStudy.objects.all()]
+    pages += [(t.get_absolute_url(), "tip") for t in PrecautionTip.objects.all()]
+    pages += [(q.get_absolute_url(), "quiz") for q in Quiz.objects.all()]
+    images = set()
+    for path, kind in pages:
+        page = client.get(f"/{language}{path.removeprefix('/en')}")
+        html = page.content.decode()
+        assert 'name="twitter:card" content="summary_large_image"' in html, path
+        image = re.search(r'property="og:image" content="([^"]+)"', html).group(1)
+        assert f"/{language}/share/" in image and f"/{kind}" in image or kind == "home"
+        with django_assert_max_num_queries(2):
+            response = client.get(image.removeprefix(settings.SITE_URL))
+        assert response["Content-Type"] == "image/png"
+        assert Image.open(io.BytesIO(response.content)).size == (1200, 630)
+        images.add(response.content)
+    # One picture per page, not one for all.
+    assert len(images) == len(pages)
+
+
+def test_a_share_image_of_nothing_is_a_404(client):
+    assert client.get("/en/share/case/no-such-case.png").status_code == 404
+    assert client.get("/en/share/bogus/x.png").status_code == 404

@@ -74,10 +74,11 @@ def answer(client, attempt, position, *, right):
     keys = [c.key for c in question.choices.all() if c.is_correct == right]
     if not question.allows_many:
         keys = keys[:1]
-    client.post(
-        reverse("quizzes:answer", args=[attempt.public_id, position]),
-        {"choice": keys},
-    )
+    data = {"choice": keys}
+    if question.kind == Question.Kind.RED_FLAGS and not keys:
+        # An all-clear message: the right answer is "nothing suspicious".
+        data = {"nothing": "on"}
+    client.post(reverse("quizzes:answer", args=[attempt.public_id, position]), data)
 
 
 def take(client, attempt, *, right=lambda position: position % 2, finish=True):
@@ -231,6 +232,30 @@ def _build_tour():
     get_user_model().objects.create_user("joiner", password=PASSWORD)
     joiner.post(reverse("accounts:login"), {"username": "joiner", "password": PASSWORD})
     add("progress from before signing in", "accounts:join_progress", who="joiner")
+
+    # What a learner passes on and proves.
+    from certificates.models import Certificate
+    from challenges.models import Challenge
+
+    add("links passed on, none", "challenges:mine", who="learner")
+    learner.post(
+        reverse("challenges:create", args=[finished.public_id]),
+        {"message": "Try this before you answer the next call"},
+    )
+    challenge = Challenge.objects.get()
+    add("links passed on", "challenges:mine", who="learner")
+    add("passed-on link, opened", "challenges:open", challenge.token)
+    add("passed-on link, gone", "challenges:open", "no-such-link", status=404)
+    certificate = Certificate.objects.create(
+        code="7KQ2M9XD4TB0",
+        quiz=finished.quiz,
+        attempt=finished,
+        issued_on=timezone.localdate(),
+    )
+    add("certificate", "certificates:detail", certificate.code, who="learner")
+    add("check a certificate", "certificates:verify_form")
+    add("certificate checked", "certificates:verify", certificate.code)
+    add("certificate not found", "certificates:verify", "0000", status=404)
     return tour
 
 
@@ -241,6 +266,12 @@ NOT_PAGES = {
     "quizzes:answer",
     "quizzes:attempt_finish",
     "quizzes:review_start",
+    "certificates:issue",
+    "challenges:create",
+    "challenges:delete",
+    # PNG link previews, checked in awareness/tests/test_views.py.
+    "share_image",
+    "share_image_home",
     "accounts:logout",
     "accounts:export_data",
     "robots_txt",
