@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -238,7 +239,11 @@ def main():
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"No Chromium at {CHROMIUM}: apt-get install chromium.")
     languages = options.languages.split(",")
-    if any(code.startswith("zh") for code in languages) and not options.examples:
+    if (
+        any(code.startswith("zh") for code in languages)
+        and not options.examples
+        and shutil.which("fc-list")
+    ):
         fonts = subprocess.run(
             ["fc-list", ":lang=zh", "family"], capture_output=True, text=True
         ).stdout
