@@ -215,6 +215,11 @@ class Mock:
         ]
 
     @property
+    def incoming(self):
+        """A payment screen of money received ("+¥129.00"): no confirm button."""
+        return incoming_amount(self.subject)
+
+    @property
     def address(self):
         """A web page's address as (scheme, host, rest)."""
         return address_parts(self.sender)
@@ -419,6 +424,10 @@ def build(question, choices=None, widgets=None, chosen=(), reveal=False):
     )
 
 
+def incoming_amount(amount):
+    return amount.strip().startswith(("+", "＋"))
+
+
 def initial(name):
     """Return the avatar's letter: the name's first letter or character.
 
@@ -466,6 +475,9 @@ def summary(question, channel, sender):
         "web": _("web page"),
         "app_download": _("app download page"),
     }
+    if channel == "payment" and incoming_amount(subject):
+        with_sender["payment"] = _("payment record, from %(sender)s")
+        without_sender["payment"] = _("payment record")
     what = (with_sender if sender else without_sender)[channel] % values
     if subject:
         what = {

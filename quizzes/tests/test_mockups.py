@@ -161,6 +161,17 @@ def test_avatar_initial_and_status_bar_clock():
     assert mockups.build(fake("sms", sent_at="昨天")).clock == "9:41"
 
 
+def test_money_received_is_a_record_not_a_payment_to_confirm():
+    with translation.override("en"):
+        paid = mockups.build(fake("payment", sender="XX Mall", subject="+¥129.00"))
+        due = mockups.build(fake("payment", sender="Li Ming", subject="¥5,000.00"))
+    assert paid.incoming and not due.incoming
+    assert paid.summary == (
+        "Training example: payment record, from XX Mall, amount +¥129.00:"
+    )
+    assert "paying Li Ming" in due.summary
+
+
 def test_web_address_stresses_the_host():
     mock = mockups.build(fake("web", sender="https://refund-center.example/claim"))
     assert mock.address == ("https://", "refund-center.example", "/claim")
