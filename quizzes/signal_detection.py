@@ -37,6 +37,16 @@ class Discernment:
         return -(_z(hit_rate) + _z(false_alarm_rate)) / 2
 
     @property
+    def judges_bias(self):
+        """True when both kinds were seen, so that a bias can be told.
+
+        With only scams (or only legitimate messages), the corrected rate of
+        the missing kind is 0.5 whatever the learner did, and c would blame
+        them for messages they never saw.
+        """
+        return bool(self.scams and self.legits)
+
+    @property
     def misses(self):
         return self.scams - self.hits
 

@@ -96,7 +96,9 @@ def test_a_learner_takes_a_quiz_from_start_to_result(client, quiz):
     assertContains(result, "Not passed yet")
     assertContains(result, "1 of 4 questions fully right")
     assertContains(result, "You called 1 of 1 genuine message a scam.")
-    assertContains(result, "d′")
+    # One genuine message and no scam: no bias can be told (content.md, 2).
+    assertNotContains(result, "d′")
+    assertContains(result, "This attempt held no scam")
     assertContains(result, "Try again")
     mistakes = client.get(f"/en/attempts/{attempt.public_id}/?show=mistakes")
     assertContains(mistakes, "Your mistakes")
