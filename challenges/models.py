@@ -20,7 +20,9 @@ LINK = re.compile(
     r"https?:|www\.|@|\w\.\w{2,}|[\w\u4e00-\u9fff][.。．]\s*(com|cn|net|org|top|xyz|example)\b",
     re.IGNORECASE,
 )
-NUMBER = re.compile(r"\d|[零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟两]{3,}")
+NUMBER = re.compile(
+    r"\d|[零〇一二三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟两]{3,}"
+)
 
 
 def validate_message(text):

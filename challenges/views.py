@@ -49,7 +49,10 @@ def qr_svg(url):
     """The link as a QR code drawn here, for showing one phone to another."""
     svg = segno.make(url, error="m").svg_inline(
         # Dark on white in both colour schemes: cameras read it best.
-        scale=4, dark="#111111", light="#ffffff", omitsize=False
+        scale=4,
+        dark="#111111",
+        light="#ffffff",
+        omitsize=False,
     )
     return mark_safe(svg)  # segno writes only its own SVG, from a URL we made.
 

@@ -181,7 +181,15 @@ REAL_CUES_EN = {
     "fee",
     "card number",
 }
-REAL_CUES_ZH = {"安全账户", "验证码", "共享屏幕", "屏幕共享", "保证金", "手续费", "银行卡号"}
+REAL_CUES_ZH = {
+    "安全账户",
+    "验证码",
+    "共享屏幕",
+    "屏幕共享",
+    "保证金",
+    "手续费",
+    "银行卡号",
+}
 
 
 def message(question, suffix=""):
@@ -194,9 +202,7 @@ def message(question, suffix=""):
 def english_grams(text):
     words = ENGLISH_WORD.findall(ADDRESS.sub(" ", text.lower()))
     return {
-        " ".join(words[i : i + n])
-        for n in (2, 3, 4)
-        for i in range(len(words) - n + 1)
+        " ".join(words[i : i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)
     }
 
 
