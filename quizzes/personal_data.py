@@ -18,6 +18,13 @@ from .models import (
 )
 
 
+def _challenges():
+    # The "pass it on" app builds on the quizzes, so it is read here lazily.
+    from challenges.models import Challenge
+
+    return Challenge
+
+
 def held(*, user, learner_key):
     """Return how many rows of each kind the quizzes hold about one learner."""
     return {
@@ -27,6 +34,7 @@ def held(*, user, learner_key):
         "review_calendars": ReviewCalendar.objects.for_learner(
             user, learner_key
         ).count(),
+        "passed_on_links": _challenges().objects.for_learner(user, learner_key).count(),
     }
 
 
@@ -45,6 +53,9 @@ def claim(*, learner_key, user):
             "review_calendars": ReviewCalendar.objects.claim(
                 learner_key=learner_key, user=user
             ),
+            "passed_on_links": _challenges().objects.claim(
+                learner_key=learner_key, user=user
+            ),
         }
 
 
@@ -60,6 +71,7 @@ def discard(*, learner_key):
             ("readings", Reading),
             ("review_items", ReviewItem),
             ("review_calendars", ReviewCalendar),
+            ("passed_on_links", _challenges()),
         ):
             _total, by_model = model.objects.for_learner(
                 anonymous, learner_key
@@ -98,6 +110,12 @@ def export(*, user, learner_key):
         .order_by("due_at")
     )
     calendars = ReviewCalendar.objects.for_learner(user, learner_key)
+    links = (
+        _challenges()
+        .objects.for_learner(user, learner_key)
+        .select_related("quiz")
+        .order_by("created_at")
+    )
     return {
         "attempts": [
             {
@@ -150,6 +168,16 @@ def export(*, user, learner_key):
         "review_calendar_links": [
             {"link": calendar.token, "made_at": calendar.created_at}
             for calendar in calendars
+        ],
+        "passed_on_links": [
+            {
+                "quiz": link.quiz.title,
+                "note": link.message,
+                "link": link.token,
+                "made_at": link.created_at,
+                "expires_at": link.expires_at,
+            }
+            for link in links
         ],
     }
 
@@ -215,6 +243,7 @@ def erase(*, user, learner_key):
         readings, _ = Reading.objects.for_learner(user, learner_key).delete()
         reviews, _ = ReviewItem.objects.for_learner(user, learner_key).delete()
         calendars, _ = ReviewCalendar.objects.for_learner(user, learner_key).delete()
+        links, _ = _challenges().objects.for_learner(user, learner_key).delete()
         kept, deleted = _forget_attempts(Attempt.objects.for_learner(user, learner_key))
     return {
         "attempts_kept_anonymously": kept,
@@ -222,6 +251,7 @@ def erase(*, user, learner_key):
         "readings_deleted": readings,
         "review_items_deleted": reviews,
         "review_calendars_deleted": calendars,
+        "passed_on_links_deleted": links,
     }
 
 
@@ -240,6 +270,10 @@ def erase_inactive(*, before):
         readings, _ = Reading.objects.anonymous().filter(stale).delete()
         reviews, _ = ReviewItem.objects.anonymous().filter(stale).delete()
         calendars, _ = ReviewCalendar.objects.anonymous().filter(stale).delete()
+        links, _ = _challenges().objects.anonymous().filter(stale).delete()
+        # An expired link opens nothing; its note need not be kept either.
+        expired, _ = _challenges().objects.expired().delete()
+        links += expired
         kept, deleted = _forget_attempts(Attempt.objects.anonymous().filter(stale))
     return {
         "attempts_kept_anonymously": kept,
@@ -247,4 +281,5 @@ def erase_inactive(*, before):
         "readings_deleted": readings,
         "review_items_deleted": reviews,
         "review_calendars_deleted": calendars,
+        "passed_on_links_deleted": links,
     }

@@ -111,3 +111,38 @@ def test_opening_a_link_takes_one_query(client, finished, django_assert_num_quer
     other = Client()
     with django_assert_num_queries(1):
         other.get(challenge.get_absolute_url())
+
+
+def test_the_result_page_offers_to_pass_it_on_and_a_certificate(client, finished):
+    page = client.get(finished.get_absolute_url())
+    assertContains(page, f'action="/en/attempts/{finished.public_id}/pass-it-on/"')
+    assertContains(page, f'action="/en/attempts/{finished.public_id}/certificate/"')
+    assertContains(page, 'maxlength="140"')
+
+
+def test_passed_on_links_are_exported_kept_on_sign_in_and_erased(client, finished):
+    from django.contrib.auth import get_user_model
+
+    from quizzes import personal_data
+
+    make(client, finished, "Dad, have a go")
+    key = finished.learner_key
+    user = get_user_model().objects.create_user("mei", password="a-long-password-1")
+    data = personal_data.export(user=user, learner_key=key)
+    assert data["passed_on_links"] == []
+    assert personal_data.claim(learner_key=key, user=user)["passed_on_links"] == 1
+    (link,) = personal_data.export(user=user, learner_key="")["passed_on_links"]
+    assert link["note"] == "Dad, have a go"
+    erased = personal_data.erase(user=user, learner_key="")
+    assert erased["passed_on_links_deleted"] == 1
+    assert not Challenge.objects.exists()
+
+
+def test_expired_links_are_deleted_with_inactive_progress(client, finished):
+    from quizzes import personal_data
+
+    make(client, finished)
+    Challenge.objects.update(expires_at=timezone.now())
+    result = personal_data.erase_inactive(before=timezone.now() - datetime.timedelta(1))
+    assert result["passed_on_links_deleted"] == 1
+    assert not Challenge.objects.exists()

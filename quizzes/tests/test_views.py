@@ -535,3 +535,32 @@ def test_flagging_parts_and_nothing_at_once_is_refused_and_can_be_retried(client
     assertContains(response, "Choose one or the other", status_code=400)
     assert not Answer.objects.get(attempt=attempt, position=1).is_answered
     assert client.post(url, {"choice": flag}).status_code == 302
+
+
+def test_feedback_names_the_belief_behind_a_wrong_choice(client):
+    quiz = make_quiz(slug="beliefs")
+    make_question(
+        quiz,
+        choices=(
+            ("Hang up and call 110 yourself.", True),
+            ("Trust it: the screen says 110.", False, "trusts-caller-id"),
+        ),
+    )
+    attempt = start(client, quiz)
+    answer(client, attempt, 1, "Trust it: the screen says 110.")
+    page = client.get(f"/en/attempts/{attempt.public_id}/1/")
+    assertContains(page, "The belief behind this choice:")
+    assertContains(page, "Trusts the number or name shown")
+    page = client.get(f"/zh-hans/attempts/{attempt.public_id}/1/")
+    assertContains(page, "相信来电显示或发件人名称")
+
+
+def test_a_right_choice_names_no_belief(client):
+    quiz = make_quiz(slug="beliefs")
+    make_question(
+        quiz, choices=(("Hang up.", True), ("Trust it.", False, "trusts-caller-id"))
+    )
+    attempt = start(client, quiz)
+    answer(client, attempt, 1, "Hang up.")
+    page = client.get(f"/en/attempts/{attempt.public_id}/1/")
+    assertNotContains(page, "The belief behind this choice:")
