@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
-from awareness.languages import bcp47, language_codes
+from awareness.languages import bcp47, site_languages
 from awareness.rendering import render_markdown
 
 register = template.Library()
@@ -103,7 +103,8 @@ def languages(context):
     """Return this page in every language, for the switcher and hreflang."""
     request = context.get("request")
     path = site_path(request.get_full_path()) if request else "/"
-    current = get_language()
+    # A regional variant's page is rendered in the language it comes from.
+    current = getattr(request, "page_language", None) or get_language()
     return [
         {
             "code": code,
@@ -113,7 +114,7 @@ def languages(context):
             "absolute_url": settings.SITE_URL + url,
             "is_current": code == current,
         }
-        for code in language_codes()
+        for code in site_languages()
     ]
 
 
