@@ -86,7 +86,9 @@ def _hongkong_rules():
         entry["mainland"]: _hongkong_converter().convert(entry["mainland"])
         for entry in dictionary["keep"]
     }
-    rules.update((entry["mainland"], entry["hongkong"]) for entry in dictionary["phrase"])
+    rules.update(
+        (entry["mainland"], entry["hongkong"]) for entry in dictionary["phrase"]
+    )
     return rules, _pattern(rules)
 
 

@@ -57,7 +57,9 @@ def test_every_regional_source_is_in_sources_toml():
     with open(Path(settings.BASE_DIR) / "awareness/content/sources.toml", "rb") as file:
         urls = {source.get("url") for source in tomllib.load(file)["source"]}
     html = (TEMPLATES / "includes/regional_help.html").read_text()
-    cited = {url.replace("&amp;", "&") for url in re.findall(r'href="(https://[^"]+)"', html)}
+    cited = {
+        url.replace("&amp;", "&") for url in re.findall(r'href="(https://[^"]+)"', html)
+    }
     assert len(cited) == 3
     assert cited <= urls
 
