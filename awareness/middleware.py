@@ -117,6 +117,9 @@ def _to_hong_kong(response):
         return response
     charset = response.charset or "utf-8"
     response.content = hong_kong_page(response.content.decode(charset)).encode(charset)
+    # CommonMiddleware, inside, counted the Simplified body.
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
     return response
 
 

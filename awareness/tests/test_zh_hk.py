@@ -180,6 +180,11 @@ def test_forms_and_redirects_stay_in_hong_kong(client, content):
     assertNotContains(page, 'action="/zh-hans/')
 
 
+def test_the_length_is_the_converted_body_s(client, content):
+    response = client.get(hk_url("home"))
+    assert int(response["Content-Length"]) == len(response.content)
+
+
 def test_manifest_is_hong_kong(client, db):
     response = client.get("/zh-hk/manifest.webmanifest")
     data = response.json()
