@@ -15,6 +15,13 @@ from modeltranslation.utils import build_localized_fieldname
 # mainland terms such as 公安 stay the proper names they are.
 OPENCC_CONFIG = "s2tw"
 PHRASES_FILE = Path(__file__).with_name("zh_tw_phrases.toml")
+# Hong Kong: OpenCC's Hong Kong characters (s2hk) and Hong Kong's words.
+HONG_KONG_CONFIG = "s2hk"
+HONG_KONG_PHRASES_FILE = Path(__file__).with_name("zh_hk_phrases.toml")
+# A regional variant has no content or catalogue of its own: its pages are
+# the pages of the language it is converted from (see awareness.middleware).
+HONG_KONG = "zh-hk"
+VARIANTS = {HONG_KONG: "zh-hans"}
 # Traditional Chinese quotes: 「」 outside, 『』 inside.
 QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 
@@ -38,6 +45,29 @@ def taiwan_dictionary():
 
 
 @cache
+def hongkong_dictionary():
+    """Return the Hong Kong dictionary; Taiwan's proper names are kept too."""
+    with open(HONG_KONG_PHRASES_FILE, "rb") as file:
+        data = tomllib.load(file)
+    return {
+        "phrase": data.get("phrase", []),
+        "keep": taiwan_dictionary()["keep"] + data.get("keep", []),
+    }
+
+
+@cache
+def _hongkong_converter():
+    return opencc.OpenCC(HONG_KONG_CONFIG)
+
+
+def _pattern(rules):
+    # The longest alternative first, so that the longest phrase wins.
+    return re.compile(
+        "|".join(re.escape(phrase) for phrase in sorted(rules, key=len, reverse=True))
+    )
+
+
+@cache
 def _phrase_rules():
     rules = {
         entry["mainland"]: _converter().convert(entry["mainland"])
@@ -46,11 +76,27 @@ def _phrase_rules():
     rules.update(
         (entry["mainland"], entry["taiwan"]) for entry in taiwan_dictionary()["phrase"]
     )
-    # The longest alternative first, so that the longest phrase wins.
-    pattern = re.compile(
-        "|".join(re.escape(phrase) for phrase in sorted(rules, key=len, reverse=True))
+    return rules, _pattern(rules)
+
+
+@cache
+def _hongkong_rules():
+    dictionary = hongkong_dictionary()
+    rules = {
+        entry["mainland"]: _hongkong_converter().convert(entry["mainland"])
+        for entry in dictionary["keep"]
+    }
+    rules.update(
+        (entry["mainland"], entry["hongkong"]) for entry in dictionary["phrase"]
     )
-    return rules, pattern
+    return rules, _pattern(rules)
+
+
+def to_hongkong(text):
+    """Return Simplified Chinese text in Traditional Chinese as Hong Kong writes it."""
+    if not text:
+        return ""
+    return _convert(text, *_hongkong_rules(), _hongkong_converter()).translate(QUOTES)
 
 
 def to_traditional(text):
@@ -82,14 +128,15 @@ def _reverse_rules():
     for entry in taiwan_dictionary()["phrase"]:
         # The first, most general entry for a Taiwan word is its meaning.
         rules.setdefault(entry["taiwan"], entry["mainland"])
-    pattern = re.compile(
-        "|".join(re.escape(phrase) for phrase in sorted(rules, key=len, reverse=True))
-    )
-    return rules, pattern
+    for entry in hongkong_dictionary()["phrase"]:
+        # Single characters (户 → 戶) are character forms OpenCC reverses.
+        if len(entry["hongkong"]) > 1:
+            rules.setdefault(entry["hongkong"], entry["mainland"])
+    return rules, _pattern(rules)
 
 
 def to_simplified(text):
-    """Return Traditional Chinese text in Simplified, with mainland words."""
+    """Return Traditional Chinese text (Taiwan's or Hong Kong's) in Simplified."""
     return _convert(text, *_reverse_rules(), _to_simplified_converter())
 
 
@@ -130,10 +177,23 @@ def localized(field, language=None):
 
 
 def language_codes():
+    """Return the languages that have content and a catalogue of their own.
+
+    Regional variants (VARIANTS) are left out: they have no columns.
+    """
+    return [code for code, _name in settings.LANGUAGES if code not in VARIANTS]
+
+
+def site_languages():
+    """Return every language a reader can choose, regional variants too."""
     return [code for code, _name in settings.LANGUAGES]
 
 
 def bcp47(code):
     """Return a Django language code as HTML's lang attribute spells it."""
-    language, _sep, script = code.partition("-")
-    return f"{language}-{script.title()}" if len(script) == 4 else code
+    language, _sep, subtag = code.partition("-")
+    if len(subtag) == 4:
+        return f"{language}-{subtag.title()}"
+    if len(subtag) == 2:
+        return f"{language}-{subtag.upper()}"
+    return code

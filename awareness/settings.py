@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,9 @@ MIDDLEWARE = [
     # Sees the final body and ETag of every page, cached or not, so that a
     # reload of an unchanged page is a 304.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Ours: /zh-hk/ is answered as /zh-hans/ and converted to Hong Kong's
+    # Traditional Chinese; inside the ETag, before the language is chosen.
+    "awareness.middleware.hong_kong_variant",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -254,14 +258,34 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalization: every page in English, Simplified and Traditional
 # Chinese, with the language in the URL. Content has a column per language
 # (django-modeltranslation); Traditional Chinese is converted from the
-# Simplified with OpenCC unless staff write it themselves.
+# Simplified with OpenCC unless staff write it themselves. Hong Kong
+# (zh-hk) is a regional variant with no columns or catalogue of its own: its
+# pages are the Simplified pages converted whole (awareness.middleware).
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
     ("zh-hans", _("Simplified Chinese")),
-    ("zh-hant", _("Traditional Chinese")),
+    ("zh-hant", _("Traditional Chinese (Taiwan)")),
+    ("zh-hk", _("Traditional Chinese (Hong Kong)")),
 ]
+# The languages with a column per translated field: not the variants.
+MODELTRANSLATION_LANGUAGES = ("en", "zh-hans", "zh-hant")
+# Each language named in itself in the switcher, the two Traditional
+# Chinese ones apart.
+LANG_INFO.update(
+    {
+        "zh-hant": {**LANG_INFO["zh-hant"], "name_local": "繁體中文（台灣）"},
+        "zh-hk": {
+            "bidi": False,
+            "code": "zh-hk",
+            # Django's own entry: where its messages would come from.
+            "fallback": ["zh-hant"],
+            "name": "Traditional Chinese (Hong Kong)",
+            "name_local": "繁體中文（香港）",
+        },
+    }
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 # Slugs come from the English title, so that URLs stay ASCII.

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
-from awareness.languages import bcp47, language_codes
+from awareness.languages import bcp47, site_languages
 from awareness.rendering import render_markdown
 
 register = template.Library()
@@ -25,7 +25,22 @@ def _plain_text(text):
     """Return Markdown as the words a reader sees, for excerpts."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"(?m)^\s{0,3}(?:#{1,6}\s|>\s?|[-*+]\s|\d+\.\s|\|)\s*", "", text)
-    return re.sub(r"\*\*|__|`|\|", " ", text)
+    text = re.sub(r"\*\*|__|`", "", text)
+    return text.replace("|", " ")
+
+
+# Chinese characters and full-width punctuation: no space goes between them,
+# nor after a full-width stop or comma, nor before one, whatever follows.
+CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff01-\uff5e"
+STOPS = "。！？，、；："
+CJK_GAP = re.compile(
+    f"(?<=[{CJK}]) (?=[{CJK}“‘])|(?<=[{CJK}”’]) (?=[{CJK}])|(?<=[{STOPS}]) | (?=[{STOPS}])"
+)
+
+
+def _collapse(text):
+    """Return text on one line: one space between words, none in Chinese."""
+    return CJK_GAP.sub("", " ".join(text.split()))
 
 
 def _word_break(text, position, reach=20):
@@ -40,7 +55,7 @@ def _word_break(text, position, reach=20):
 @register.simple_tag
 def highlight(text, terms, width=220):
     """Return an escaped excerpt of text around the first term, terms marked."""
-    text = " ".join(_plain_text(text or "").split())
+    text = _collapse(_plain_text(text or ""))
     pattern = re.compile("|".join(re.escape(t) for t in terms if t), re.IGNORECASE)
     match = pattern.search(text) if terms else None
     start = 0
@@ -50,8 +65,12 @@ def highlight(text, terms, width=220):
     if end < len(text):
         end = _word_break(text, end)
     excerpt = text[start:end].strip()
-    prefix = "… " if start else ""
-    suffix = " …" if end < len(text) else ""
+    # An ellipsis takes a space in English, none in Chinese.
+    prefix = suffix = ""
+    if start:
+        prefix = "…" if re.match(f"[{CJK}]", excerpt) else "… "
+    if end < len(text):
+        suffix = "…" if re.search(f"[{CJK}]$", excerpt) else " …"
     if not terms:
         return prefix + excerpt + suffix
     parts, last = [], 0
@@ -103,7 +122,8 @@ def languages(context):
     """Return this page in every language, for the switcher and hreflang."""
     request = context.get("request")
     path = site_path(request.get_full_path()) if request else "/"
-    current = get_language()
+    # A regional variant's page is rendered in the language it comes from.
+    current = getattr(request, "page_language", None) or get_language()
     return [
         {
             "code": code,
@@ -113,7 +133,7 @@ def languages(context):
             "absolute_url": settings.SITE_URL + url,
             "is_current": code == current,
         }
-        for code in language_codes()
+        for code in site_languages()
     ]
 
 

@@ -178,7 +178,7 @@ def test_shipped_content_is_translated_in_full(content):
         ("zh-CN,zh;q=0.9,en;q=0.8", "/zh-hans/"),
         ("zh", "/zh-hans/"),
         ("zh-TW,zh;q=0.9", "/zh-hant/"),
-        ("zh-HK", "/zh-hant/"),
+        ("zh-HK", "/zh-hk/"),
         ("en-GB,en;q=0.9", "/en/"),
         ("fr-FR,fr;q=0.9", "/en/"),
         ("", "/en/"),

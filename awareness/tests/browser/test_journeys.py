@@ -450,7 +450,7 @@ def test_a_reader_switches_language_and_stays_on_the_page(
     page.goto("/")
     assert page.url.endswith("/zh-hans/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
-    expect(page.locator("h1")).to_have_text("谁在贩卖您的个人信息？")
+    expect(page.locator("h1")).to_have_text("谁在贩卖你的个人信息？")
 
     page.goto(url_in("zh-hans", "case_study_detail", "order-decryption"))
     shots(page, "a case in Simplified Chinese")
