@@ -61,12 +61,19 @@ CONTENT_EXCEPTIONS = {
 # translated sentences joined by a line break (a space on screen), and an
 # ASCII full stop after Chinese.
 QUIZ_TEMPLATE_EXCEPTIONS = {
+    "没做完。 继续复习": "templates/quizzes/review.html: an open review, then its button text",
+    "沒做完。 繼續複習": "the same, converted",
+    "之处”。 选对了": "templates/quizzes/_review.html: all-clear note, then its verdict",
+    "之處」。 選對了": "the same, converted",
+    "這裏。 開始測驗.": "templates/quizzes/review.html: empty state, Hong Kong",
+    "这里。 开始测验.": "templates/quizzes/review.html: empty state, and an ASCII full stop",
+    "這裡。 開始測驗.": "the same, converted",
     "了。 第1": "templates/quizzes/question.html: feedback verdict, then 「第1题（共N题）」",
     "存。 第1": "templates/quizzes/question.html: 「答案已保存。」 then the position",
     "处。 你把": "templates/quizzes (red-flag feedback): two counts in one paragraph",
     "處。 你把": "the same, converted",
-    "条。 2": "templates/quizzes/attempt_detail.html: caught and false alarms",
-    "條。 2": "the same, converted",
+    "条。 ": "templates/quizzes/attempt_detail.html: caught and false alarms",
+    "條。 ": "the same, converted",
     "读： ": "templates/quizzes/_review.html: 「延伸阅读：」 then a space",
     "讀： ": "the same, converted",
     "閲讀： ": "the same, Hong Kong",
@@ -81,6 +88,10 @@ EXCEPTIONS = {**CONTENT_EXCEPTIONS, **QUIZ_TEMPLATE_EXCEPTIONS, **DJANGO_EXCEPTI
 # Elements laid out on their own although inline in the HTML (site.css):
 # the basis under a key figure is a block; a tag is a pill.
 APART = {"figures__basis", "tag"}
+# Text shown as another writer wrote it, not in the site's own voice: a
+# mock-up copies the screen it imitates (a call's 「北京 移动」 line), and
+# a source's title and byline are cited as published.
+VERBATIM = {"mock", "source-index__title", "source-index__meta"}
 VOID = {
     "area",
     "base",
@@ -115,7 +126,8 @@ class Blocks(HTMLParser):
         self.blocks = []
         self.current = []
         self.hidden = 0
-        # For each open element, whether it is laid out apart.
+        self.verbatim = 0
+        # For each open element: laid out apart, and shown verbatim.
         self.open = []
 
     def flush(self):
@@ -131,7 +143,9 @@ class Blocks(HTMLParser):
         if tag in BLOCKS or classes & APART:
             self.flush()
         if tag not in VOID:
-            self.open.append(bool(classes & APART))
+            verbatim = bool(classes & VERBATIM)
+            self.verbatim += verbatim
+            self.open.append((bool(classes & APART), verbatim))
         for name, value in attrs:
             if name in ("aria-label", "alt", "placeholder", "title") and value:
                 self.blocks.append(" ".join(value.split()))
@@ -141,12 +155,13 @@ class Blocks(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self.hidden -= 1
-        apart = self.open.pop() if self.open else False
+        apart, verbatim = self.open.pop() if self.open else (False, False)
+        self.verbatim -= verbatim
         if tag in BLOCKS or apart:
             self.flush()
 
     def handle_data(self, data):
-        if self.hidden:
+        if self.hidden or self.verbatim:
             return
         if data.isspace():
             # Only whitespace between two elements: they are laid out apart
