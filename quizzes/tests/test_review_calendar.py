@@ -179,6 +179,7 @@ def test_the_calendar_link_joins_the_account_and_goes_with_erasure(
         "readings": 0,
         "review_items": 2,
         "review_calendars": 1,
+        "passed_on_links": 0,
     }
     moved = personal_data.claim(learner_key=key, user=user)
     assert moved["review_calendars"] == 1 and moved["review_items"] == 2
