@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "challenges",
+    "simulations",
     "accounts",
     "staff",
     # The admin with the staff dashboard (staff.sites.StaffAdminSite).

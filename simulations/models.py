@@ -1,0 +1,403 @@
+"""Branching scam simulations: what the other side says, and what you do.
+
+A Simulation is a small graph of Steps (the other side's turn, drawn with
+the quiz mock-ups) whose Choices lead to another step or to an Ending. A
+learner's Run records each Turn they took, so that the debrief can show the
+path, and the statistics which choice learners take at each step.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from awareness.models import (
+    CaseStudy,
+    ChainLink,
+    ContentQuerySet,
+    Loadable,
+    Source,
+    Translatable,
+)
+from awareness.validators import editorial_date
+from quizzes.misconceptions import Misconception
+from quizzes.models import LearnerOwned, LearnerQuerySet, Question
+
+from . import graph
+
+
+class Leak(models.TextChoices):
+    """What a choice hands over to the other side."""
+
+    NAME = "name", _("your name")
+    PHONE = "phone", _("your phone number")
+    ID_NUMBER = "id_number", _("your ID card number")
+    BANK_CARD = "bank_card", _("your bank card")
+    VERIFICATION_CODE = "verification_code", _("a verification code")
+    ADDRESS = "address", _("your address")
+    ORDER_DETAILS = "order_details", _("your order details")
+    SCREEN = "screen", _("what is on your screen")
+    PHOTO = "photo", _("your photo or face")
+    MONEY = "money", _("your money")
+    DEVICE = "device", _("control of your device")
+
+
+def validate_leaks(value):
+    unknown = [part for part in split_leaks(value) if part not in Leak.values]
+    if unknown:
+        raise ValidationError(
+            _("Unknown kinds of data: %(kinds)s. Use: %(known)s."),
+            params={"kinds": ", ".join(unknown), "known": ", ".join(Leak.values)},
+        )
+
+
+def split_leaks(value):
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+class SimulationQuerySet(ContentQuerySet):
+    pass
+
+
+class Simulation(Loadable, Translatable):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.TextField(_("summary"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    case_study = models.ForeignKey(
+        CaseStudy,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="simulations",
+        verbose_name=_("case study"),
+    )
+    start = models.ForeignKey(
+        "Step",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("first step"),
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), related_name="+", blank=True
+    )
+    last_verified = models.DateField(_("last verified"), validators=[editorial_date])
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(
+        _("publish at"), default=timezone.now, validators=[editorial_date]
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SimulationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("order", "title")
+        verbose_name = _("simulation")
+        verbose_name_plural = _("simulations")
+        permissions = [
+            ("view_simulation_statistics", _("Can view simulation statistics")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("simulations:detail", args=[self.slug])
+
+    def is_public(self):
+        return self.is_published and self.published_at <= timezone.now()
+
+    def graph_problems(self):
+        """Return why this simulation cannot be played, in words (or [])."""
+        if not self.pk:
+            return [str(_("The simulation has no steps yet."))]
+        steps = {
+            step.key: [
+                graph.Edge(
+                    choice=choice.key,
+                    step=choice.next_step.key if choice.next_step_id else "",
+                    ending=choice.ending.key if choice.ending_id else "",
+                )
+                for choice in step.choices.all()
+            ]
+            for step in self.steps.prefetch_related(
+                "choices__next_step", "choices__ending"
+            )
+        }
+        endings = list(self.endings.values_list("key", flat=True))
+        start = self.start.key if self.start_id else ""
+        return graph.problems(start, steps, endings)
+
+
+class Step(Translatable):
+    """The other side's turn: a message, a call, a screen, then a question."""
+
+    simulation = models.ForeignKey(
+        Simulation,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("simulation"),
+    )
+    key = models.SlugField(_("key"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    narration = models.TextField(
+        _("narration"),
+        blank=True,
+        help_text=_("Plain text: what happens before this turn, in a sentence."),
+    )
+    # The mock-up, with the same fields and meaning as a question's.
+    channel = models.CharField(
+        _("channel"), max_length=15, choices=Question.Channel.choices
+    )
+    sender = models.CharField(_("sender"), max_length=200, blank=True)
+    subject = models.CharField(_("headline"), max_length=200, blank=True)
+    sent_at = models.CharField(_("time shown"), max_length=40, blank=True)
+    details = models.TextField(
+        _("details"), blank=True, help_text=_("One “Label: value” per line.")
+    )
+    body = models.TextField(
+        _("message"),
+        blank=True,
+        help_text=_(
+            "In chats and calls one line per bubble or turn; “> ” starts the "
+            "learner's own line."
+        ),
+    )
+    prompt = models.CharField(_("question"), max_length=200, default="", blank=True)
+
+    # The mock-up renderer asks a question's kind; a step has no red flags.
+    kind = ""
+
+    class Meta:
+        ordering = ("simulation", "order", "pk")
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("simulation", "key"), name="one_step_per_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.simulation} · {self.key}"
+
+
+class Ending(Translatable):
+    class Outcome(models.TextChoices):
+        SAFE = "safe", _("Safe")
+        RECOVERED = "recovered", _("Stopped in time")
+        UNSAFE = "unsafe", _("Scammed")
+
+    simulation = models.ForeignKey(
+        Simulation,
+        on_delete=models.CASCADE,
+        related_name="endings",
+        verbose_name=_("simulation"),
+    )
+    key = models.SlugField(_("key"), max_length=60)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        validators=[MaxValueValidator(100)],
+        help_text=_("Out of 100: safe 100, stopped in time partly, scammed 0."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("what happens next"), help_text=_("Markdown."))
+
+    class Meta:
+        ordering = ("simulation", "-score", "pk")
+        verbose_name = _("ending")
+        verbose_name_plural = _("endings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("simulation", "key"), name="one_ending_per_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.simulation} · {self.title}"
+
+
+class Choice(Translatable):
+    class Safety(models.TextChoices):
+        SAFE = "safe", _("Safe")
+        RISKY = "risky", _("Risky")
+        UNSAFE = "unsafe", _("Unsafe")
+
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="choices", verbose_name=_("step")
+    )
+    key = models.SlugField(_("key"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("choice"), max_length=300)
+    feedback = models.TextField(
+        _("feedback"), help_text=_("Shown in the debrief: why this was safe or not.")
+    )
+    next_step = models.ForeignKey(
+        Step,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("leads to step"),
+    )
+    ending = models.ForeignKey(
+        Ending,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="choices",
+        verbose_name=_("or ends with"),
+    )
+    safety = models.CharField(_("safety"), max_length=10, choices=Safety.choices)
+    leaks = models.CharField(
+        _("hands over"),
+        max_length=200,
+        blank=True,
+        validators=[validate_leaks],
+        help_text=_("Comma-separated: %(kinds)s.") % {"kinds": ", ".join(Leak.values)},
+    )
+    chain_link = models.ForeignKey(
+        ChainLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("feeds the chain at"),
+    )
+    misconception = models.CharField(
+        _("misconception"),
+        max_length=40,
+        choices=Misconception.choices,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ("step", "order", "pk")
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        constraints = [
+            models.UniqueConstraint(fields=("step", "key"), name="one_choice_per_key"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if bool(self.next_step_id) == bool(self.ending_id):
+            raise ValidationError(
+                _("A choice leads to exactly one step or one ending.")
+            )
+        if (
+            self.next_step_id
+            and self.next_step.simulation_id != self.step.simulation_id
+        ):
+            raise ValidationError(
+                {"next_step": _("The next step must be in the same simulation.")}
+            )
+        if self.ending_id and self.ending.simulation_id != self.step.simulation_id:
+            raise ValidationError(
+                {"ending": _("The ending must be in the same simulation.")}
+            )
+
+    @property
+    def leak_list(self):
+        return [Leak(value) for value in split_leaks(self.leaks)]
+
+
+class RunQuerySet(LearnerQuerySet):
+    def unfinished(self):
+        return self.filter(completed_at__isnull=True)
+
+    def finished(self):
+        return self.filter(completed_at__isnull=False)
+
+
+class Run(LearnerOwned):
+    """One learner's play of a simulation, from the first step to an ending."""
+
+    simulation = models.ForeignKey(
+        Simulation,
+        on_delete=models.CASCADE,
+        related_name="runs",
+        verbose_name=_("simulation"),
+    )
+    # The step waiting for the learner's choice; none once ended.
+    step = models.ForeignKey(
+        Step,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current step"),
+    )
+    ending = models.ForeignKey(
+        Ending,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
+        verbose_name=_("ending"),
+    )
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    completed_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-started_at",)
+        verbose_name = _("simulation run")
+        verbose_name_plural = _("simulation runs")
+
+    def __str__(self):
+        return f"{self.simulation} ({self.started_at:%Y-%m-%d})"
+
+    @property
+    def is_finished(self):
+        return self.completed_at is not None
+
+
+class Turn(models.Model):
+    """One choice a learner made in a run."""
+
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="turns", verbose_name=_("run")
+    )
+    position = models.PositiveSmallIntegerField(_("turn"))
+    step = models.ForeignKey(
+        Step, on_delete=models.CASCADE, related_name="turns", verbose_name=_("step")
+    )
+    choice = models.ForeignKey(
+        Choice,
+        on_delete=models.CASCADE,
+        related_name="turns",
+        verbose_name=_("choice"),
+    )
+    # "How sure are you?": 1 not sure, 2 fairly sure, 3 very sure; optional.
+    confidence = models.PositiveSmallIntegerField(
+        _("how sure"),
+        null=True,
+        blank=True,
+        choices=[(1, _("Not sure")), (2, _("Fairly sure")), (3, _("Very sure"))],
+    )
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        ordering = ("run", "position")
+        verbose_name = _("turn")
+        verbose_name_plural = _("turns")
+        constraints = [
+            # A replayed or racing POST for the same turn cannot add a row.
+            models.UniqueConstraint(
+                fields=("run", "position"), name="one_choice_per_turn"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.run} #{self.position}"

@@ -1,0 +1,51 @@
+from simulations.graph import Edge, problems
+
+
+def playable():
+    return {
+        "call": [Edge("hang-up", ending="safe"), Edge("listen", step="pressure")],
+        "pressure": [
+            Edge("ask-again", step="call"),
+            Edge("pay", ending="scammed"),
+        ],
+    }
+
+
+def test_a_playable_graph_has_no_problems():
+    assert problems("call", playable(), ["safe", "scammed"]) == []
+
+
+def test_an_unreachable_step_and_an_unreached_ending_are_named():
+    steps = playable()
+    steps["orphan"] = [Edge("a", ending="safe"), Edge("b", ending="safe")]
+    found = problems("call", steps, ["safe", "scammed", "never"])
+    assert "Step “orphan” cannot be reached." in found
+    assert "Ending “never” is never reached." in found
+
+
+def test_a_loop_without_a_way_out_is_a_trap():
+    steps = {
+        "call": [Edge("hang-up", ending="safe"), Edge("listen", step="loop")],
+        "loop": [Edge("again", step="loop2"), Edge("more", step="loop2")],
+        "loop2": [Edge("again", step="loop"), Edge("more", step="loop")],
+    }
+    found = problems("call", steps, ["safe"])
+    assert "From step “loop” no path leads to an ending." in found
+    assert "From step “loop2” no path leads to an ending." in found
+
+
+def test_a_choice_must_lead_somewhere_known_and_steps_need_two_choices():
+    steps = {
+        "call": [Edge("both", step="call", ending="safe"), Edge("lost", step="gone")],
+        "end": [Edge("only", ending="safe")],
+    }
+    found = problems("call", steps, ["safe"])
+    assert any("exactly one step or one ending" in p for p in found)
+    assert any("leads to no step" in p for p in found)
+    assert "Step “end” needs at least two choices." in found
+
+
+def test_a_missing_start_is_said():
+    assert problems("nowhere", playable(), ["safe", "scammed"]) == [
+        "The start step is missing."
+    ]
