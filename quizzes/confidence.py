@@ -226,7 +226,8 @@ def calibration_chart(levels):
                 band_x=centre - BAND / 2,
                 band_y=_y(high),
                 band_height=round(_y(low) - _y(high), 1),
-                value_y=max(top - 6, PLOT_TOP - 8),
+                # Above both the bar and the band, so that no line crosses it.
+                value_y=min(top, _y(high)) - 6,
             )
         )
     grid = [(percent, _y(percent / 100)) for percent in (0, 50, 100)]
