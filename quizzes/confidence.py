@@ -9,6 +9,7 @@ and one set of formulas: import ``Confidence`` for the field's choices and
 
 from dataclasses import dataclass
 
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,29 @@ class Confidence(models.IntegerChoices):
     NOT_SURE = 1, _("Not sure")
     FAIRLY_SURE = 2, _("Fairly sure")
     VERY_SURE = 3, _("Very sure")
+
+
+def confidence_field(*, required=False):
+    """Return the "How sure are you?" field; forms name it "confidence".
+
+    templates/quizzes/_confidence.html renders it as three radios.
+    """
+    return forms.TypedChoiceField(
+        label=QUESTION,
+        choices=Confidence.choices,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=required,
+        error_messages={
+            "required": _(
+                "Say how sure you are as well: this quiz's score depends on it."
+            ),
+            "invalid_choice": _(
+                "Choose one of the three levels: not sure, fairly sure or very sure."
+            ),
+        },
+    )
 
 
 # Moodle's CBM marks: (if right, if wrong). Medium pays once the chance of

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .confidence import QUESTION, Confidence
+from .confidence import confidence_field
 
 
 class AnswerForm(forms.Form):
@@ -46,23 +46,7 @@ class AnswerForm(forms.Form):
         if question.kind == question.Kind.SCAM_OR_LEGIT:
             # Optional unless the quiz marks certainty, where the score
             # cannot be worked out without it.
-            self.fields["confidence"] = forms.TypedChoiceField(
-                label=QUESTION,
-                choices=Confidence.choices,
-                coerce=int,
-                empty_value=None,
-                widget=forms.RadioSelect,
-                required=certainty_required,
-                error_messages={
-                    "required": _(
-                        "Say how sure you are as well: this quiz's score depends on it."
-                    ),
-                    "invalid_choice": _(
-                        "Choose one of the three levels: not sure, fairly "
-                        "sure or very sure."
-                    ),
-                },
-            )
+            self.fields["confidence"] = confidence_field(required=certainty_required)
 
     def clean(self):
         cleaned = super().clean()
