@@ -454,6 +454,7 @@ class QuizAdmin(ContentAdmin):
                     "shuffle_questions",
                     "shuffle_choices",
                     "draw",
+                    "certainty_based_marking",
                 )
             },
         ),

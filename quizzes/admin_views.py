@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import portability, report_tables, statistics
+from . import confidence as certainty, portability, report_tables, statistics
 from .forms import AnswerForm
 from .models import Choice, Question, count_cues
 
@@ -32,12 +32,20 @@ class PreviewAnswer:
     question: Question
     chosen: frozenset
     mark: float
+    confidence: int | None = None
 
     is_answered = True
 
     @property
     def is_correct(self):
         return self.mark == 1.0
+
+    @property
+    def is_confidently_wrong(self):
+        return certainty.is_confidently_wrong(self.confidence, self.mark)
+
+    def get_confidence_display(self):
+        return certainty.Confidence(self.confidence).label if self.confidence else ""
 
     def cues(self):
         return count_cues(self.question.choices.all(), self.chosen)
@@ -74,7 +82,9 @@ def question_preview(request, model_admin, object_id):
     answer = None
     if checking and form.is_valid():
         chosen = frozenset(form.selected_choices())
-        answer = PreviewAnswer(question, chosen, question.grade(chosen))
+        answer = PreviewAnswer(
+            question, chosen, question.grade(chosen), form.chosen_confidence()
+        )
     return render(
         request,
         "quizzes/question_preview.html",

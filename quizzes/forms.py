@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .confidence import confidence_field
+
 
 class AnswerForm(forms.Form):
     """The learner's answer to one question, in this attempt's option order.
@@ -9,7 +11,7 @@ class AnswerForm(forms.Form):
     hints at the answer.
     """
 
-    def __init__(self, question, choices, *args, **kwargs):
+    def __init__(self, question, choices, *args, certainty_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
         self.by_key = {choice.key: choice for choice in choices}
@@ -41,6 +43,10 @@ class AnswerForm(forms.Form):
             self.fields["nothing"] = forms.BooleanField(
                 label=_("Nothing here looks suspicious"), required=False
             )
+        if question.kind == question.Kind.SCAM_OR_LEGIT:
+            # Optional unless the quiz marks certainty, where the score
+            # cannot be worked out without it.
+            self.fields["confidence"] = confidence_field(required=certainty_required)
 
     def clean(self):
         cleaned = super().clean()
@@ -62,6 +68,10 @@ class AnswerForm(forms.Form):
                     ),
                 )
         return cleaned
+
+    def chosen_confidence(self):
+        """Return the level the learner chose, or None."""
+        return self.cleaned_data.get("confidence")
 
     def selected_choices(self):
         value = self.cleaned_data["choice"]

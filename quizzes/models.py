@@ -23,7 +23,7 @@ from awareness.models import (
 )
 from awareness.validators import editorial_date
 
-from . import scheduling
+from . import confidence as certainty, scheduling
 from .misconceptions import Misconception
 
 
@@ -73,6 +73,17 @@ class Quiz(Loadable, Translatable):
         _("questions drawn"),
         default=0,
         help_text=_("How many questions each attempt draws at random; 0 for all."),
+    )
+    # Off by default: elsewhere how sure a learner says they are is fed
+    # back, and never changes the score.
+    certainty_based_marking = models.BooleanField(
+        _("certainty-based marking"),
+        default=False,
+        help_text=_(
+            "Scam-or-legit answers then need a “How sure are you?” rating, and "
+            "the score follows it: a sure right answer earns more, a sure "
+            "wrong one costs more."
+        ),
     )
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="+", blank=True
@@ -802,6 +813,10 @@ class Attempt(LearnerOwned):
             return False
         return self.score >= self.quiz.pass_mark
 
+    @property
+    def uses_cbm(self):
+        return not self.is_review and self.quiz.certainty_based_marking
+
     def shuffled_choices(self, question):
         """Return the question's options in this attempt's stable order."""
         choices = list(question.choices.all())
@@ -816,16 +831,24 @@ class Attempt(LearnerOwned):
         The conditional update makes a double click or a second tab finish
         the attempt once.
         """
-        totals = self.answers.aggregate(
-            marks=Sum("mark", default=0.0),
-            count=Count("pk"),
-            unanswered=Count("pk", filter=Q(answered_at__isnull=True)),
-        )
-        if totals["unanswered"]:
-            return False
-        score = (
-            round(100 * totals["marks"] / totals["count"], 1) if totals["count"] else 0
-        )
+        if self.uses_cbm:
+            rows = list(self.answers.values_list("confidence", "mark", "answered_at"))
+            if any(answered_at is None for _c, _m, answered_at in rows):
+                return False
+            score = certainty.cbm_score((level, mark) for level, mark, _at in rows)
+        else:
+            totals = self.answers.aggregate(
+                marks=Sum("mark", default=0.0),
+                count=Count("pk"),
+                unanswered=Count("pk", filter=Q(answered_at__isnull=True)),
+            )
+            if totals["unanswered"]:
+                return False
+            score = (
+                round(100 * totals["marks"] / totals["count"], 1)
+                if totals["count"]
+                else 0
+            )
         now = timezone.now()
         closed = Attempt.objects.filter(pk=self.pk, completed_at__isnull=True).update(
             completed_at=now, score=score
@@ -855,6 +878,15 @@ class Answer(models.Model):
         Choice, related_name="answers", blank=True, verbose_name=_("options chosen")
     )
     mark = models.FloatField(_("mark"), null=True, blank=True)
+    # Asked of scam-or-legit items only; left empty where the learner did
+    # not say. The raw mark above stays 0 to 1 either way, so that item
+    # analysis, mastery and reviews read the same marks in every quiz.
+    confidence = models.PositiveSmallIntegerField(
+        _("how sure"),
+        choices=certainty.Confidence.choices,
+        null=True,
+        blank=True,
+    )
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     class Meta:
@@ -881,11 +913,22 @@ class Answer(models.Model):
     def is_correct(self):
         return self.mark == 1.0
 
+    @property
+    def is_confidently_wrong(self):
+        return certainty.is_confidently_wrong(self.confidence, self.mark)
+
+    @property
+    def cbm_mark(self):
+        """Return the certainty-based mark, or None for an unrated answer."""
+        if self.confidence is None or self.mark is None:
+            return None
+        return certainty.cbm_mark(self.confidence, self.mark)
+
     def cues(self):
         """Return (red flags found, red flags in all, decoys flagged)."""
         return count_cues(self.question.choices.all(), self.choices.all())
 
-    def record(self, choices):
+    def record(self, choices, confidence=None):
         """Record the learner's choices once; return False if already answered.
 
         Only the first of two racing submissions passes the conditional
@@ -896,7 +939,7 @@ class Answer(models.Model):
         with transaction.atomic():
             recorded = Answer.objects.filter(
                 pk=self.pk, answered_at__isnull=True
-            ).update(mark=mark, answered_at=now)
+            ).update(mark=mark, confidence=confidence, answered_at=now)
             if recorded:
                 Answer.choices.through.objects.bulk_create(
                     Answer.choices.through(answer_id=self.pk, choice_id=choice.pk)
@@ -906,7 +949,7 @@ class Answer(models.Model):
                     attempt=self.attempt, question=self.question, mark=mark
                 )
         if recorded:
-            self.mark, self.answered_at = mark, now
+            self.mark, self.confidence, self.answered_at = mark, confidence, now
         return bool(recorded)
 
 

@@ -136,6 +136,12 @@ def export(*, user, learner_key):
                         "answered_at": answer.answered_at,
                         "options_chosen": [c.text for c in answer.choices.all()],
                         "mark": answer.mark,
+                        "confidence": answer.confidence,
+                        "confidence_label": (
+                            str(answer.get_confidence_display())
+                            if answer.confidence
+                            else None
+                        ),
                     }
                     for answer in attempt.answers.all()
                 ],

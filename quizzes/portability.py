@@ -25,7 +25,10 @@ from awareness.models import Source
 from .models import Choice, Question, Quiz
 
 FORMAT = "guard-your-info/quiz"
-VERSION = 2
+VERSION = 3
+# Files of versions 1 and 2 predate certainty-based marking: they import
+# with it off.
+ADDED_IN_VERSION_3 = {"certainty_based_marking": False}
 # Version 1 files predate item families and the mock-up's extra fields;
 # they import with these values.
 ADDED_IN_VERSION_2 = {
@@ -46,6 +49,7 @@ QUIZ_FIELDS = {
     "shuffle_questions": bool,
     "shuffle_choices": bool,
     "draw": int,
+    "certainty_based_marking": bool,
     "last_verified": datetime.date,
     "is_published": bool,
     "published_at": datetime.datetime,
@@ -120,6 +124,7 @@ def export_quiz(quiz):
             "shuffle_questions": quiz.shuffle_questions,
             "shuffle_choices": quiz.shuffle_choices,
             "draw": quiz.draw,
+            "certainty_based_marking": quiz.certainty_based_marking,
             "last_verified": quiz.last_verified.isoformat(),
             "is_published": quiz.is_published,
             "published_at": quiz.published_at.astimezone(datetime.UTC).isoformat(),
@@ -213,7 +218,7 @@ def read(name, text):
     if (
         not isinstance(data, dict)
         or data.get("format") != FORMAT
-        or data.get("version") not in (1, VERSION)
+        or data.get("version") not in (1, 2, VERSION)
         or not isinstance(data.get("quiz"), dict)
     ):
         plan.problem(
@@ -224,6 +229,8 @@ def read(name, text):
             % {"format": FORMAT, "version": VERSION},
         )
         return plan
+    if data["version"] < 3:
+        data["quiz"] = {**ADDED_IN_VERSION_3, **data["quiz"]}
     quiz = _checked(plan, "quiz", data["quiz"], QUIZ_FIELDS)
     if quiz is None:
         return plan

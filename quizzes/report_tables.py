@@ -70,7 +70,11 @@ def build(report, questions, *, language_names):
     if any(q.kind == Question.Kind.RED_FLAGS for q in questions):
         tables.append(_cues(report, numbered))
     if any(q.kind == Question.Kind.SCAM_OR_LEGIT for q in questions):
-        tables += [_verdicts(report, numbered), _discernment(report)]
+        tables += [
+            _verdicts(report, numbered),
+            _discernment(report),
+            _overconfidence(report, numbered),
+        ]
     tables.append(_misconceptions(report))
     return tables
 
@@ -385,6 +389,46 @@ def _discernment(report):
         [Cell(gettext("sensitivity d′")), Cell(sdt.sensitivity)],
         [Cell(gettext("bias c")), Cell(sdt.bias)],
     ]
+    return table
+
+
+def _overconfidence(report, numbered):
+    table = Table(
+        "overconfidence",
+        gettext("Overconfidence: wrong at “Very sure”"),
+        [
+            Column(gettext("question")),
+            Column(gettext("answers at “Very sure”"), COUNT),
+            Column(gettext("wrong at “Very sure”"), COUNT),
+            Column(gettext("overconfidence"), PERCENT),
+        ],
+        description=gettext(
+            "The share of answers given at “Very sure” that were wrong: high "
+            "where a message fools learners who feel certain. Rating is "
+            "optional outside quizzes with certainty-based marking. Shown "
+            "where at least %(least)d learners answered at “Very sure”."
+        )
+        % {"least": report.min_learners},
+    )
+    for position, question in numbered:
+        item = report.items.get(question.pk)
+        if question.kind != Question.Kind.SCAM_OR_LEGIT or not item or item.suppressed:
+            continue
+        hidden = item.overconfidence_suppressed
+        table.rows.append(
+            [
+                _question_cell(position, question),
+                Cell(None if hidden else item.very_sure),
+                Cell(None if hidden else item.very_sure_wrong),
+                Cell(
+                    item.overconfidence,
+                    note=gettext("fewer than %(least)d learners")
+                    % {"least": report.min_learners}
+                    if hidden
+                    else "",
+                ),
+            ]
+        )
     return table
 
 

@@ -19,6 +19,7 @@ from math import comb
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from .confidence import Confidence
 from .models import (
     Answer,
     Attempt,
@@ -188,6 +189,24 @@ class ItemStats:
     efficiency: float | None = None
     flags: tuple = ()
     suppressed: bool = False
+    # Answers given at "Very sure", how many of them were wrong, and how
+    # many learners gave them: the share is hidden below the minimum.
+    very_sure: int = 0
+    very_sure_wrong: int = 0
+    very_sure_learners: int = 0
+
+    @property
+    def overconfidence_suppressed(self):
+        return self.suppressed or self.very_sure_learners < self.min_learners
+
+    @property
+    def overconfidence(self):
+        """Return the share of "Very sure" answers that were wrong, or None."""
+        if self.overconfidence_suppressed or not self.very_sure:
+            return None
+        return self.very_sure_wrong / self.very_sure
+
+    min_learners: int = MIN_LEARNERS
 
 
 @dataclass(frozen=True)
@@ -265,6 +284,7 @@ def analyse(
     answers,
     picks,
     reviews=None,
+    confidences=(),
     mode=FIRST,
     language=None,
     min_learners=None,
@@ -273,7 +293,8 @@ def analyse(
 
     ``answers`` are (attempt id, question id, mark or None if unanswered),
     ``picks`` (attempt id, choice id), ``reviews`` maps a learner to the last
-    time they answered a question of this quiz in a review of mistakes.
+    time they answered a question of this quiz in a review of mistakes,
+    ``confidences`` are (attempt id, question id, level) of rated answers.
     ``language`` None keeps every language; "" keeps attempts whose language
     was not recorded. Groups of fewer than ``min_learners`` learners get no
     figures.
@@ -362,6 +383,7 @@ def analyse(
         for question_id, mark in marks[a.id].items():
             by_question[question_id].append((a, mark))
 
+    sure = _very_sure(finished, marks, confidences)
     item_variances = []
     for question in questions:
         rows = by_question.get(question.id, [])
@@ -385,6 +407,8 @@ def analyse(
             efficiency=measures.efficiency,
             flags=flags(measures.facility, measures.discrimination, guess),
             suppressed=learners < min_learners,
+            min_learners=min_learners,
+            **sure.get(question.id, {}),
         )
         if measures.sd is not None:
             item_variances.append(measures.sd**2)
@@ -413,6 +437,34 @@ def analyse(
     report.discernment = _discernment(questions, by_question)
     report.misconceptions = _misconceptions(questions, report)
     return report
+
+
+def _very_sure(finished, marks, confidences):
+    """Return each question's "Very sure" answers, wrong ones and learners.
+
+    Only answers whose marks the report keeps count, so that the shares
+    leave out the same small groups as every other figure.
+    """
+    levels = {
+        (attempt_id, question_id): level
+        for attempt_id, question_id, level in confidences
+    }
+    found = defaultdict(lambda: {"answers": 0, "wrong": 0, "learners": set()})
+    for a in finished:
+        for question_id, mark in marks[a.id].items():
+            if levels.get((a.id, question_id)) == Confidence.VERY_SURE:
+                entry = found[question_id]
+                entry["answers"] += 1
+                entry["wrong"] += mark < 1
+                entry["learners"].add(a.learner)
+    return {
+        question_id: {
+            "very_sure": entry["answers"],
+            "very_sure_wrong": entry["wrong"],
+            "very_sure_learners": len(entry["learners"]),
+        }
+        for question_id, entry in found.items()
+    }
 
 
 def _groups_shown(members, minimum):
@@ -522,7 +574,7 @@ def cache_keys(quizzes, mode=FIRST, language=None):
         .annotate(count=Count("pk"), last=Max("completed_at"))
     }
     return {
-        quiz.pk: "quiz-statistics:2:{}:{}:{!r}:{}:{}".format(
+        quiz.pk: "quiz-statistics:3:{}:{}:{!r}:{}:{}".format(
             quiz.pk, mode, language, *state.get(quiz.pk, (0, 0))
         )
         for quiz in quizzes
@@ -567,10 +619,11 @@ def load_rows(quiz):
             )
         )
     ]
-    answers = (
+    # One query for marks and levels alike; analyse reads them apart.
+    rows = list(
         Answer.objects.filter(attempt__quiz=quiz)
         .order_by()
-        .values_list("attempt_id", "question_id", "mark")
+        .values_list("attempt_id", "question_id", "mark", "confidence")
     )
     picks = (
         Answer.choices.through.objects.filter(answer__attempt__quiz=quiz)
@@ -589,9 +642,10 @@ def load_rows(quiz):
     )
     return {
         "attempts": attempts,
-        "answers": list(answers),
+        "answers": [(a, q, mark) for a, q, mark, _level in rows],
         "picks": list(picks),
         "reviews": reviews,
+        "confidences": [(a, q, level) for a, q, _mark, level in rows if level],
     }
 
 

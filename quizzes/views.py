@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     Max,
     Prefetch,
+    Q,
     prefetch_related_objects,
 )
 from django.http import Http404, HttpResponse
@@ -23,7 +24,7 @@ from awareness.addresses import client_ip, network
 from awareness.page_cache import cache_public_page
 from awareness.throttle import hit, pseudonym, rate_limit, too_many_requests
 
-from . import review as review_cards
+from . import confidence as certainty, review as review_cards
 from .forms import AnswerForm
 from .mastery import topic_mastery
 from .models import (
@@ -104,7 +105,13 @@ def quiz_detail(request, slug):
     return render(
         request,
         "quizzes/quiz_detail.html",
-        {"quiz": quiz, "unfinished": unfinished},
+        {
+            "quiz": quiz,
+            "unfinished": unfinished,
+            "cbm_marks": certainty.marks_table()
+            if quiz.certainty_based_marking
+            else [],
+        },
     )
 
 
@@ -186,6 +193,7 @@ def attempt_detail(request, public_id):
             "total": len(answers),
             "only_mistakes": shown is not answers,
             "discernment": discernment(answers),
+            **certainty.result_figures(answers, cbm=attempt.uses_cbm),
         },
     )
 
@@ -264,7 +272,7 @@ def render_question(request, attempt, answer, form=None, status=200, chosen=None
         prefetch_related_objects([answer], "question__choices")
     choices = attempt.shuffled_choices(answer.question)
     if form is None and not answer.is_answered:
-        form = AnswerForm(answer.question, choices)
+        form = AnswerForm(answer.question, choices, certainty_required=attempt.uses_cbm)
     total = answer.total
     return render(
         request,
@@ -312,11 +320,16 @@ def answer_question(request, public_id, position):
     # Grading needs the options too: one query for both.
     prefetch_related_objects([answer], "question__choices")
     choices = attempt.shuffled_choices(answer.question)
-    form = AnswerForm(answer.question, choices, data=request.POST)
+    form = AnswerForm(
+        answer.question,
+        choices,
+        data=request.POST,
+        certainty_required=attempt.uses_cbm,
+    )
     if not form.is_valid():
         return render_question(request, attempt, answer, form=form, status=400)
     selected = form.selected_choices()
-    recorded = answer.record(selected)
+    recorded = answer.record(selected, confidence=form.chosen_confidence())
     if not recorded:
         messages.info(
             request,
@@ -363,6 +376,24 @@ def progress_etag(request):
     return learner_etag(request, *attempts.values(), *readings.values())
 
 
+def learner_calibration(attempts):
+    """Return the calibration chart's context for these attempts' answers."""
+    if not attempts:
+        return None
+    counts = {
+        level: (answers, right)
+        for level, answers, right in Answer.objects.filter(
+            attempt__in=[a.pk for a in attempts],
+            answered_at__isnull=False,
+            confidence__isnull=False,
+        )
+        .order_by()
+        .values_list("confidence")
+        .annotate(answers=Count("pk"), right=Count("pk", filter=Q(mark=1.0)))
+    }
+    return certainty.chart_context(counts)
+
+
 @require_safe
 @condition(etag_func=progress_etag)
 def progress(request):
@@ -390,6 +421,7 @@ def progress(request):
             "attempts": attempts,
             "quizzes": list(quizzes.values()),
             "mastery": topic_mastery(answers) if attempts else [],
+            "calibration": learner_calibration(attempts),
             "readings": Reading.objects.for_learner(
                 request.user, learner_key(request)
             ).select_related("case_study", "tip"),

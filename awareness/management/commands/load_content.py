@@ -60,6 +60,7 @@ FIELDS = {
         "shuffle_questions",
         "shuffle_choices",
         "draw",
+        "certainty_based_marking",
         "last_verified",
     ),
 }
