@@ -1,6 +1,9 @@
+import shutil
+import tempfile
 from collections import deque
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
@@ -13,6 +16,29 @@ CONTENT = Path(__file__).resolve().parent / "content"
 def load_fixture():
     """Load the test simulation "bank-call" (three endings, one loop)."""
     call_command("load_content", path=CONTENT, verbosity=0)
+    return Simulation.objects.get(slug="bank-call")
+
+
+def load_over_real_content():
+    """Give the real site the test simulation, while it has none of its own.
+
+    Site-wide tests (the tour of every page, every URL) need a simulation
+    to visit; the real files arrive separately. The test file is loaded
+    with the real sources and chain, and with no case.
+    """
+    if Simulation.objects.exists():
+        return Simulation.objects.published().first()
+    real = Path(settings.BASE_DIR) / "awareness" / "content"
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        for name in ("sources.toml", "chain.toml"):
+            shutil.copy(real / name, folder / name)
+        (folder / "simulations").mkdir()
+        text = (CONTENT / "simulations" / "1-bank-call.toml").read_text("utf-8")
+        (folder / "simulations" / "1-bank-call.toml").write_text(
+            text.replace('case = "fake-bank"\n', ""), "utf-8"
+        )
+        call_command("load_content", path=folder, verbosity=0)
     return Simulation.objects.get(slug="bank-call")
 
 
