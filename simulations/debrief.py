@@ -20,6 +20,10 @@ class LinkFed:
     def leaks_text(self):
         return listed(self.leaks)
 
+    @property
+    def turns_text(self):
+        return pgettext("list separator", ", ").join(map(str, self.turns))
+
 
 def annotate(turns):
     """Give each turn the words for what its choice handed over."""
