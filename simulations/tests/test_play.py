@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -234,19 +236,39 @@ def test_the_pages_in_simplified_and_traditional_chinese(client, simulation):
     assert run.language == "zh-hans"
 
 
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
 def test_query_counts_stay_flat_on_the_step_and_debrief_pages(
     client, simulation, django_assert_max_num_queries
 ):
-    run = start(client, simulation)
-    step_url = reverse("simulations:run", args=[run.public_id])
+    paths = paths_to_endings(simulation)
+    confirm, read_code = paths["scammed"]
+    ask_again = simulation.steps.get(key="code").choices.get(key="ask-again")
+    short = start(client, simulation)
+    step_url = reverse("simulations:run", args=[short.public_id])
     with django_assert_max_num_queries(4):
         client.get(step_url)
-    path = paths_to_endings(simulation)["scammed"]
-    for choice in path:
-        choose(client, run, choice)
-    debrief_url = reverse("simulations:debrief", args=[run.public_id])
-    with django_assert_max_num_queries(6):
-        client.get(debrief_url)
+    first_step = count_queries(client, step_url)
+    choose(client, short, confirm)
+    # The second step, with three choices to the first's two, costs the same.
+    assert count_queries(client, step_url) == first_step
+    choose(client, short, read_code)
+    short_debrief = count_queries(
+        client, reverse("simulations:debrief", args=[short.public_id])
+    )
+    assert short_debrief <= 6
+    # A run twice as long, with a loop, reads its debrief in as many queries.
+    long = start(client, simulation)
+    for choice in (confirm, ask_again, confirm, read_code):
+        choose(client, long, choice)
+    long.refresh_from_db()
+    assert long.turn_count == 4 and long.is_finished
+    debrief = reverse("simulations:debrief", args=[long.public_id])
+    assert count_queries(client, debrief) == short_debrief
 
 
 def test_the_list_and_the_case_page_link_to_the_simulation(client, simulation):
