@@ -188,4 +188,15 @@ def real_site(db, django_user_model):
         code="7KQ2M9XD4TB0", quiz=quiz, attempt=attempt, issued_on=attempt.started_at
     )
     Challenge.objects.create(user=user, quiz=quiz, message="Try this one")
+    # A simulation played to its end, and one still being played.
+    from simulations.tests.factories import (
+        load_over_real_content,
+        paths_to_endings,
+        play,
+    )
+
+    simulation = load_over_real_content()
+    path = next(iter(paths_to_endings(simulation).values()))
+    play(simulation, path, user=user, learner_key="")
+    play(simulation, [], user=user, learner_key="")
     return {"user": user, "attempt": attempt, "quiz": quiz}

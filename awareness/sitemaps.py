@@ -5,6 +5,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from quizzes.models import Quiz
+from simulations.models import Simulation
 
 from .models import CaseStudy, Guide, PrecautionTip
 
@@ -35,6 +36,7 @@ class PageSitemap(PublicSitemap):
             "chain",
             "tip_list",
             "quizzes:quiz_list",
+            "simulations:list",
             "about",
             "privacy",
         ]
@@ -62,4 +64,5 @@ SITEMAPS = {
     "tips": ContentSitemap(PrecautionTip),
     "guides": ContentSitemap(Guide),
     "quizzes": ContentSitemap(Quiz),
+    "simulations": ContentSitemap(Simulation),
 }

@@ -35,6 +35,7 @@ urlpatterns = [
         # Per language, so that an installed app starts in the reader's.
         path("manifest.webmanifest", views.manifest, name="manifest"),
         path("", include("quizzes.urls")),
+        path("", include("simulations.urls")),
         path("", include("certificates.urls")),
         path("", include("challenges.urls")),
         path("accounts/", include("accounts.urls")),

@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from quizzes.models import Quiz, Reading, learner_key
+from simulations.models import Simulation
 
 from . import share_images
 from .languages import search_forms
@@ -112,6 +113,9 @@ def case_study_detail(request, slug):
         {
             "case_study": case_study,
             "quizzes": Quiz.objects.visible_to(request.user).teaching(case_study),
+            "simulations": Simulation.objects.visible_to(request.user).about(
+                case_study
+            ),
         },
     )
 

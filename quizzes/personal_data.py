@@ -25,6 +25,13 @@ def _challenges():
     return Challenge
 
 
+def _runs():
+    # Simulation runs build on the quizzes' learners, so they are read lazily.
+    from simulations.models import Run
+
+    return Run
+
+
 def held(*, user, learner_key):
     """Return how many rows of each kind the quizzes hold about one learner."""
     return {
@@ -35,6 +42,7 @@ def held(*, user, learner_key):
             user, learner_key
         ).count(),
         "passed_on_links": _challenges().objects.for_learner(user, learner_key).count(),
+        "simulation_runs": _runs().objects.for_learner(user, learner_key).count(),
     }
 
 
@@ -56,6 +64,9 @@ def claim(*, learner_key, user):
             "passed_on_links": _challenges().objects.claim(
                 learner_key=learner_key, user=user
             ),
+            "simulation_runs": _runs().objects.claim(
+                learner_key=learner_key, user=user
+            ),
         }
 
 
@@ -72,6 +83,7 @@ def discard(*, learner_key):
             ("review_items", ReviewItem),
             ("review_calendars", ReviewCalendar),
             ("passed_on_links", _challenges()),
+            ("simulation_runs", _runs()),
         ):
             _total, by_model = model.objects.for_learner(
                 anonymous, learner_key
@@ -116,7 +128,40 @@ def export(*, user, learner_key):
         .select_related("quiz")
         .order_by("created_at")
     )
+    runs = (
+        _runs()
+        .objects.for_learner(user, learner_key)
+        .select_related("simulation", "ending")
+        .prefetch_related("turns__step", "turns__choice")
+        .order_by("started_at")
+    )
     return {
+        "simulation_runs": [
+            {
+                "id": str(run.public_id),
+                "simulation": run.simulation.title,
+                "simulation_slug": run.simulation.slug,
+                "language": run.language,
+                "started_at": run.started_at,
+                "finished_at": run.completed_at,
+                "ending": run.ending.title if run.ending else None,
+                "outcome": run.ending.outcome if run.ending else None,
+                "score": run.score,
+                "turns": [
+                    {
+                        "position": turn.position,
+                        "step": turn.step.key,
+                        "choice": turn.choice.text,
+                        "how_sure": turn.get_confidence_display()
+                        if turn.confidence
+                        else None,
+                        "answered_at": turn.answered_at,
+                    }
+                    for turn in run.turns.all()
+                ],
+            }
+            for run in runs
+        ],
         "attempts": [
             {
                 "id": str(attempt.public_id),
@@ -240,6 +285,52 @@ def _forget_attempts(attempts):
     return kept, deleted
 
 
+def _forget_runs(runs):
+    """Unlink simulation runs from their learner; keep finished ones anonymously.
+
+    As for quiz attempts (see _forget_attempts): a finished run stays for
+    the simulation statistics with no account, a new id, only the day (UTC)
+    and a new token shared by the learner's runs of one simulation;
+    unfinished runs are deleted. Return (kept, deleted).
+    """
+    from simulations.models import Turn
+
+    Run = _runs()
+    _total, by_model = runs.filter(completed_at__isnull=True).delete()
+    deleted = by_model.get(Run._meta.label, 0)
+    kept, tokens = 0, {}
+    while batch := list(
+        runs.filter(completed_at__isnull=False).values_list(
+            "pk", "user_id", "learner_key", "simulation_id"
+        )[:BATCH]
+    ):
+        pks = [pk for pk, _user, _key, _simulation in batch]
+        Run.objects.filter(pk__in=pks).update(
+            user=None,
+            started_at=TruncDay("started_at", tzinfo=UTC),
+            completed_at=TruncDay("completed_at", tzinfo=UTC),
+        )
+        Turn.objects.filter(run__in=pks).update(
+            answered_at=TruncDay("answered_at", tzinfo=UTC)
+        )
+        Run.objects.bulk_update(
+            [
+                Run(
+                    pk=pk,
+                    public_id=uuid.uuid4(),
+                    learner_key=tokens.setdefault(
+                        (learner_identity(user, key, pk), simulation),
+                        ERASED_PREFIX + secrets.token_urlsafe(24),
+                    ),
+                )
+                for pk, user, key, simulation in batch
+            ],
+            ["public_id", "learner_key"],
+        )
+        kept += len(batch)
+    return kept, deleted
+
+
 def erase(*, user, learner_key):
     """Erase one learner's progress, reading, review cards and calendar link.
 
@@ -251,6 +342,9 @@ def erase(*, user, learner_key):
         calendars, _ = ReviewCalendar.objects.for_learner(user, learner_key).delete()
         links, _ = _challenges().objects.for_learner(user, learner_key).delete()
         kept, deleted = _forget_attempts(Attempt.objects.for_learner(user, learner_key))
+        runs_kept, runs_deleted = _forget_runs(
+            _runs().objects.for_learner(user, learner_key)
+        )
     return {
         "attempts_kept_anonymously": kept,
         "attempts_deleted": deleted,
@@ -258,20 +352,29 @@ def erase(*, user, learner_key):
         "review_items_deleted": reviews,
         "review_calendars_deleted": calendars,
         "passed_on_links_deleted": links,
+        "simulation_runs_kept_anonymously": runs_kept,
+        "simulation_runs_deleted": runs_deleted,
     }
 
 
 def erase_inactive(*, before):
     """Erase anonymous progress with no quiz activity since `before`.
 
-    Activity is starting a quiz or a review: the action that also renews
-    the session holding the learner's token, so progress goes just when
-    nobody can reach it any more. Return the rows affected.
+    Activity is starting a quiz, a review or a simulation, or taking a
+    simulation's turn: the actions that also renew the session holding the
+    learner's token, so progress goes just when nobody can reach it any
+    more. Return the rows affected.
     """
     active = (
         Attempt.objects.anonymous().filter(started_at__gte=before).values("learner_key")
     )
-    stale = ~Q(learner_key__in=active)
+    playing = (
+        _runs()
+        .objects.anonymous()
+        .filter(Q(started_at__gte=before) | Q(turns__answered_at__gte=before))
+        .values("learner_key")
+    )
+    stale = ~Q(learner_key__in=active) & ~Q(learner_key__in=playing)
     with transaction.atomic():
         readings, _ = Reading.objects.anonymous().filter(stale).delete()
         reviews, _ = ReviewItem.objects.anonymous().filter(stale).delete()
@@ -281,6 +384,9 @@ def erase_inactive(*, before):
         expired, _ = _challenges().objects.expired().delete()
         links += expired
         kept, deleted = _forget_attempts(Attempt.objects.anonymous().filter(stale))
+        runs_kept, runs_deleted = _forget_runs(
+            _runs().objects.anonymous().filter(stale)
+        )
     return {
         "attempts_kept_anonymously": kept,
         "attempts_deleted": deleted,
@@ -288,4 +394,6 @@ def erase_inactive(*, before):
         "review_items_deleted": reviews,
         "review_calendars_deleted": calendars,
         "passed_on_links_deleted": links,
+        "simulation_runs_kept_anonymously": runs_kept,
+        "simulation_runs_deleted": runs_deleted,
     }

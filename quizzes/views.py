@@ -373,7 +373,12 @@ def progress_etag(request):
     readings = Reading.objects.for_learner(
         request.user, learner_key(request)
     ).aggregate(count=Count("pk"), read=Max("read_at"))
-    return learner_etag(request, *attempts.values(), *readings.values())
+    # Sections other apps add to the page change it too.
+    from simulations.templatetags.simulation_tags import progress_state
+
+    return learner_etag(
+        request, *attempts.values(), *readings.values(), *progress_state(request)
+    )
 
 
 def learner_calibration(attempts):

@@ -6,9 +6,13 @@ learner's Run records each Turn they took, so that the debrief can show the
 path, and the statistics which choice learners take at each step.
 """
 
+import hashlib
+import random
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +62,9 @@ def split_leaks(value):
 
 
 class SimulationQuerySet(ContentQuerySet):
-    pass
+    def about(self, case_study):
+        """Return the simulations that let learners play through this case."""
+        return self.filter(case_study=case_study)
 
 
 class Simulation(Loadable, Translatable):
@@ -316,16 +322,47 @@ class RunQuerySet(LearnerQuerySet):
     def finished(self):
         return self.filter(completed_at__isnull=False)
 
+    def start(self, *, simulation, user, learner_key, language=""):
+        """Start a run at the simulation's first step.
+
+        A run of this simulation that is open and still at its first turn
+        is the same thing, so a double click, a second tab or a replayed
+        start resumes it rather than leave an empty run behind.
+        """
+        fresh = (
+            self.for_learner(user, learner_key)
+            .unfinished()
+            .filter(simulation=simulation, turn_count=0)
+            .first()
+        )
+        if fresh is not None:
+            return fresh
+        return self.create(
+            simulation=simulation,
+            step_id=simulation.start_id,
+            user=user if user.is_authenticated else None,
+            learner_key=learner_key,
+            language=language,
+        )
+
+    # As for quiz attempts: on a user's rows only the user counts.
+    claim_keeps_token = True
+
 
 class Run(LearnerOwned):
     """One learner's play of a simulation, from the first step to an ending."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     simulation = models.ForeignKey(
         Simulation,
         on_delete=models.CASCADE,
         related_name="runs",
         verbose_name=_("simulation"),
     )
+    # How many turns are taken: the next one is turn_count + 1. Taking a
+    # turn moves it on in one conditional update, so a replayed or racing
+    # choice for a turn already taken matches no row and changes nothing.
+    turn_count = models.PositiveSmallIntegerField(_("turns taken"), default=0)
     # The step waiting for the learner's choice; none once ended.
     step = models.ForeignKey(
         Step,
@@ -358,9 +395,77 @@ class Run(LearnerOwned):
     def __str__(self):
         return f"{self.simulation} ({self.started_at:%Y-%m-%d})"
 
+    def get_absolute_url(self):
+        if self.is_finished:
+            return reverse("simulations:debrief", args=[self.public_id])
+        return reverse("simulations:run", args=[self.public_id])
+
     @property
     def is_finished(self):
         return self.completed_at is not None
+
+    @property
+    def position(self):
+        """The number of the turn waiting for the learner."""
+        return self.turn_count + 1
+
+    def option_value(self, choice):
+        """Return the form value of a choice in this run.
+
+        Choice keys are written by people and may say what they do
+        ("pay-now"), and row ids follow the file's order; a value made from
+        the run's secret id says nothing about the choice behind it.
+        """
+        text = f"{self.public_id}:{choice.pk}"
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    def ordered_choices(self, step, choices):
+        """Return the step's choices in this run's own stable order.
+
+        Files may list the safe choice first out of habit; a fixed order per
+        run and step keeps refresh and back showing the same thing.
+        """
+        choices = list(choices)
+        random.Random(f"{self.public_id}-{step.pk}").shuffle(choices)
+        return choices
+
+    def take(self, *, position, choice, confidence=None):
+        """Record the choice made at turn ``position``; return False if not taken.
+
+        Only a choice of the step the run waits at, for the turn it waits
+        for, is taken, and only once: the conditional update lets the first
+        of two racing requests through, and the unique (run, position)
+        constraint backs it. ``choice`` comes with its ending.
+        """
+        ending = choice.ending if choice.ending_id else None
+        now = timezone.now()
+        changes = {
+            "turn_count": position,
+            "step_id": None if ending else choice.next_step_id,
+            "ending": ending,
+            "score": ending.score if ending else None,
+            "completed_at": now if ending else None,
+        }
+        with transaction.atomic():
+            taken = Run.objects.filter(
+                pk=self.pk,
+                completed_at__isnull=True,
+                step_id=choice.step_id,
+                turn_count=position - 1,
+            ).update(**changes)
+            if taken:
+                Turn.objects.create(
+                    run_id=self.pk,
+                    position=position,
+                    step_id=choice.step_id,
+                    choice=choice,
+                    confidence=confidence,
+                    answered_at=now,
+                )
+        if taken:
+            for name, value in changes.items():
+                setattr(self, name, value)
+        return bool(taken)
 
 
 class Turn(models.Model):
@@ -401,3 +506,8 @@ class Turn(models.Model):
 
     def __str__(self):
         return f"{self.run} #{self.position}"
+
+    @property
+    def is_confidently_wrong(self):
+        """True for an unsafe choice made at "Very sure"."""
+        return self.confidence == 3 and self.choice.safety == Choice.Safety.UNSAFE

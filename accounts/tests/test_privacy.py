@@ -309,7 +309,7 @@ def test_data_pages_take_the_same_queries_however_much_progress(
     client, quiz, name, django_assert_max_num_queries, django_assert_num_queries
 ):
     take(client, quiz, right=False)
-    with django_assert_max_num_queries(6) as first:
+    with django_assert_max_num_queries(7) as first:
         client.get(reverse(f"accounts:{name}"))
     queries = len(first)
     for _ in range(3):

@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip
 from quizzes.models import Quiz, ReviewCalendar
+from simulations.models import Run, Simulation
 
 
 def patterns(resolver=None, prefix="", namespace=""):
@@ -57,7 +58,7 @@ def candidates(*, user, attempt):
     objects = [obj for obj in objects if obj is not None]
     slugs = [
         obj.slug
-        for model in (CaseStudy, PrecautionTip, Guide, ChainLink, Quiz)
+        for model in (CaseStudy, PrecautionTip, Guide, ChainLink, Quiz, Simulation)
         for obj in model.objects.all()[:1]
     ]
     from certificates.models import Certificate
@@ -69,6 +70,9 @@ def candidates(*, user, attempt):
         "kind": ["case", "tip", "quiz"],
         "public_id": [attempt.public_id],
         "position": [1],
+        "run_id": list(
+            Run.objects.filter(user=user).values_list("public_id", flat=True)
+        ),
         "uidb64": [urlsafe_base64_encode(force_bytes(user.pk))],
         # A password reset's token, a private review calendar's or a
         # passed-on link's.

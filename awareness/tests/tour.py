@@ -258,7 +258,40 @@ def _build_tour():
     add("check a certificate", "certificates:verify_form")
     add("certificate checked", "certificates:verify", certificate.code)
     add("certificate not found", "certificates:verify", "0000", status=404)
+
+    # Simulations: the test one until the real files land.
+    from simulations.tests.factories import load_over_real_content, paths_to_endings
+
+    simulation = load_over_real_content()
+    add("simulation list", "simulations:list")
+    add("simulation", "simulations:detail", simulation.slug)
+    paths = paths_to_endings(simulation)
+    unsafe = max(paths.values(), key=len)
+    # One turn in, so that the runs started after it are runs of their own.
+    step = play_simulation(learner, simulation, unsafe[:1])
+    add("simulation step", "simulations:run", step.public_id, who="learner")
+    add("simulation to resume", "simulations:detail", simulation.slug, who="learner")
+    scammed = play_simulation(learner, simulation, unsafe, confidence="3")
+    add("simulation debrief", "simulations:debrief", scammed.public_id, who="learner")
+    safe = min(paths.values(), key=len)
+    play_simulation(learner, simulation, safe)
+    add("progress with simulations", "quizzes:progress", who="learner")
     return tour
+
+
+def play_simulation(client, simulation, choices, confidence=""):
+    """Start a run through the site and make the choices; return the run."""
+    from simulations.models import Run
+
+    client.post(reverse("simulations:start", args=[simulation.slug]))
+    run = Run.objects.latest("started_at")
+    for position, choice in enumerate(choices, start=1):
+        client.post(
+            reverse("simulations:choose", args=[run.public_id, position]),
+            {"choice": run.option_value(choice), "confidence": confidence},
+        )
+    run.refresh_from_db()
+    return run
 
 
 # URL names that are no page of their own: POST-only actions, redirects and
@@ -268,6 +301,8 @@ NOT_PAGES = {
     "quizzes:answer",
     "quizzes:attempt_finish",
     "quizzes:review_start",
+    "simulations:start",
+    "simulations:choose",
     "certificates:issue",
     "challenges:create",
     "challenges:delete",

@@ -180,6 +180,7 @@ def test_the_calendar_link_joins_the_account_and_goes_with_erasure(
         "review_items": 2,
         "review_calendars": 1,
         "passed_on_links": 0,
+        "simulation_runs": 0,
     }
     moved = personal_data.claim(learner_key=key, user=user)
     assert moved["review_calendars"] == 1 and moved["review_items"] == 2

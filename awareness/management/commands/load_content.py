@@ -24,6 +24,13 @@ from awareness.models import (
 )
 from quizzes import portability
 from quizzes.models import Choice, Question, Quiz
+from simulations import graph
+from simulations.models import (
+    Choice as SimulationChoice,
+    Ending,
+    Simulation,
+    Step,
+)
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "awareness" / "content"
 
@@ -63,7 +70,20 @@ FIELDS = {
         "certainty_based_marking",
         "last_verified",
     ),
+    Simulation: ("title", "summary", "order", "last_verified"),
 }
+STEP_FIELDS = (
+    "narration",
+    "channel",
+    "sender",
+    "subject",
+    "sent_at",
+    "details",
+    "body",
+    "prompt",
+)
+ENDING_FIELDS = ("outcome", "score", "title", "body")
+SIMULATION_CHOICE_FIELDS = ("text", "feedback", "safety", "misconception")
 QUESTION_FIELDS = (
     "kind",
     "topic",
@@ -229,6 +249,11 @@ class Command(BaseCommand):
             self.load(Guide, self.read(file))
         for file in sorted((path / "quizzes").glob("*.toml")):
             self.load(Quiz, self.read(file))
+        self.cases = {case.slug: case for case in CaseStudy.objects.all()}
+        for file in sorted((path / "simulations").glob("*.toml")):
+            entry = self.read(file)
+            self.check_simulation(file, entry)
+            self.load(Simulation, entry)
 
     def read(self, file):
         try:
@@ -269,6 +294,8 @@ class Command(BaseCommand):
             action = "updated"
         if model is Quiz:
             item = self.load_quiz(entry, is_published=item.is_published)
+        elif model is Simulation:
+            item = self.load_simulation(item, entry)
         else:
             item.full_clean(exclude=["sources", "tips"], validate_unique=False)
             item.save()
@@ -290,6 +317,128 @@ class Command(BaseCommand):
         except portability.InvalidQuizFile as error:
             raise CommandError("\n".join(error.problems)) from None
         return quiz
+
+    def check_simulation(self, file, entry):
+        """Refuse a simulation file that cannot be played, before writing it."""
+        steps = {
+            step.get("key", ""): [
+                graph.Edge(
+                    choice=choice.get("key", ""),
+                    step=choice.get("next", ""),
+                    ending=choice.get("ending", ""),
+                )
+                for choice in step.get("choices", [])
+            ]
+            for step in entry.get("steps", [])
+        }
+        endings = [ending.get("key", "") for ending in entry.get("endings", [])]
+        found = graph.problems(entry.get("start", ""), steps, endings)
+        if len(steps) != len(entry.get("steps", [])):
+            found.append("Two steps share a key.")
+        if len(set(endings)) != len(endings):
+            found.append("Two endings share a key.")
+        for step in entry.get("steps", []):
+            keys = [choice.get("key", "") for choice in step.get("choices", [])]
+            if len(set(keys)) != len(keys):
+                found.append(f"Two choices of step “{step.get('key')}” share a key.")
+        outcomes = {ending.get("outcome") for ending in entry.get("endings", [])}
+        if not {Ending.Outcome.SAFE, Ending.Outcome.UNSAFE} <= outcomes:
+            found.append("A simulation needs at least one safe and one unsafe ending.")
+        if found:
+            raise CommandError(
+                f"{file.name} cannot be played:\n" + "\n".join(f"- {p}" for p in found)
+            )
+
+    def load_simulation(self, item, entry):
+        """Write a simulation with its endings, steps and choices; return it.
+
+        Rows are matched by key, so that learners' runs keep pointing at
+        them; a row that left the file goes, unless a learner's run passed
+        through it (it then stays, for their debrief).
+        """
+        slug = entry["slug"]
+        case = entry.get("case")
+        if case and case not in self.cases:
+            raise CommandError(f"“{slug}” refers to unknown case {case}.")
+        item.case_study = self.cases.get(case) if case else None
+        self.save_valid(item, slug, exclude=["sources", "start", "case_study"])
+        item.sources.set(self.lookup(self.sources, entry.get("sources", []), item))
+
+        endings = {}
+        for ending in entry.get("endings", []):
+            endings[ending["key"]] = self.upsert(
+                Ending,
+                slug,
+                {"simulation": item, "key": ending["key"]},
+                localized_values(Ending, ending, ENDING_FIELDS),
+            )
+        steps = {}
+        for order, step in enumerate(entry.get("steps", []), start=1):
+            steps[step["key"]] = self.upsert(
+                Step,
+                slug,
+                {"simulation": item, "key": step["key"]},
+                {"order": order, **localized_values(Step, step, STEP_FIELDS)},
+            )
+        for step in entry.get("steps", []):
+            kept = []
+            for order, choice in enumerate(step.get("choices", []), start=1):
+                chain = choice.get("chain")
+                if chain and chain not in self.links:
+                    raise CommandError(
+                        f"“{slug}” refers to unknown chain link {chain}."
+                    )
+                kept.append(
+                    self.upsert(
+                        SimulationChoice,
+                        slug,
+                        {"step": steps[step["key"]], "key": choice["key"]},
+                        {
+                            "order": order,
+                            **localized_values(
+                                SimulationChoice, choice, SIMULATION_CHOICE_FIELDS
+                            ),
+                            "next_step": steps.get(choice.get("next", "")),
+                            "ending": endings.get(choice.get("ending", "")),
+                            "leaks": ", ".join(choice.get("leaks", [])),
+                            "chain_link": self.links.get(chain) if chain else None,
+                        },
+                    ).pk
+                )
+            SimulationChoice.objects.filter(step=steps[step["key"]]).exclude(
+                pk__in=kept
+            ).filter(turns__isnull=True).delete()
+        item.steps.exclude(pk__in=[s.pk for s in steps.values()]).filter(
+            turns__isnull=True
+        ).delete()
+        item.endings.exclude(pk__in=[e.pk for e in endings.values()]).filter(
+            runs__isnull=True
+        ).delete()
+        item.start = steps[entry["start"]]
+        item.save()
+        return item
+
+    def upsert(self, model, slug, identity, fields):
+        row = model.objects.filter(**identity).first() or model(**identity)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        return self.save_valid(row, slug, exclude=list(identity))
+
+    def save_valid(self, row, slug, *, exclude):
+        try:
+            row.full_clean(
+                exclude=[*exclude, "next_step", "ending", "chain_link"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            name = getattr(row, "key", slug)
+            raise CommandError(
+                f"“{slug}” has an invalid {row._meta.verbose_name} “{name}”: "
+                f"{error.messages}"
+            ) from None
+        row.save()
+        return row
 
     def load_relations(self, item, entry):
         if isinstance(item, Source):
