@@ -280,7 +280,7 @@ class SimulationAdmin(SafeAutocompleteAdminMixin, ContentAdmin):
     def playable(self, obj):
         return not prefetched_problems(obj)
 
-    @admin.display(description=_("Playable?"))
+    @admin.display(description=_("Can be played"))
     def playable_check(self, obj):
         if obj is None or not obj.pk:
             return gettext("Save the simulation, then add its steps and endings.")
@@ -524,9 +524,11 @@ def chosen_simulation(request):
     """The simulation a new step is for, from its form or the link to it."""
     value = request.POST.get("simulation") or request.GET.get("simulation")
     try:
-        return int(value)
+        pk = int(value)
     except (TypeError, ValueError):
         return None
+    # A forged number too big for the database's keys matches nothing.
+    return pk if 0 < pk < 2**31 else None
 
 
 class StepForm(TranslatedForm):

@@ -157,7 +157,7 @@ def test_an_editor_authors_a_simulation_from_nothing_to_published(editor_client)
     # Left empty, the start is the first step.
     assert simulation.start == call
     page = editor_client.get(url("simulation", "change", simulation.pk))
-    assertContains(page, "Playable?")
+    assertContains(page, "Can be played")
     assertContains(page, "needs at least two choices")
     assertContains(page, url("step", "change", call.pk))
     assertContains(page, url("step", "add") + f"?simulation={simulation.pk}")
@@ -408,3 +408,15 @@ def test_change_page_links_to_preview_and_statistics(superuser_client, editor):
     assertContains(page, "Yes: every step can be reached")
     page = editor_client.get(url("simulation", "change", simulation.pk))
     assertNotContains(page, url("simulation", "statistics", simulation.pk))
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "9" * 30, "", "1.5"])
+def test_a_forged_simulation_for_a_new_step_is_refused_cleanly(editor_client, value):
+    simulation = make_simulation(is_published=False)
+    page = editor_client.get(url("step", "add"), {"simulation": value})
+    assert page.status_code == 200
+    step = Step(simulation=simulation, key="again", order=3, channel="chat")
+    data = step_data(step, [("stop", "safe", None, None, ())], simulation=value)
+    response = editor_client.post(url("step", "add") + f"?simulation={value}", data)
+    assert response.status_code == 200
+    assert not Step.objects.filter(key="again").exists()
