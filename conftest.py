@@ -158,6 +158,14 @@ def real_site(db, django_user_model):
     from quizzes.models import Attempt, Quiz, ReviewCalendar
 
     call_command("load_content", verbosity=0)
+    # Until simulation files are loaded with the content, one made here gives
+    # the simulation admin's pages an object to open.
+    from simulations.models import Simulation
+
+    if not Simulation.objects.exists():
+        from simulations.tests.admin_factories import make_simulation
+
+        make_simulation(slug="bank-call")
     user = django_user_model.objects.create_superuser(
         username="admin", password="a-long-test-password"
     )

@@ -15,9 +15,10 @@ from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip
 from quizzes import statistics
 from quizzes.models import Attempt, Question, Quiz, learner_identity_expression
 from quizzes.report_tables import bar_chart
+from simulations.models import Simulation
 
 # The models whose facts carry a "last verified" date, in the list's order.
-VERIFIED = (CaseStudy, PrecautionTip, ChainLink, Guide, Quiz, Question)
+VERIFIED = (CaseStudy, PrecautionTip, ChainLink, Guide, Quiz, Question, Simulation)
 DAYS_CHARTED = 14
 ATTENTION_LIMIT = 5
 STALE_SHOWN = 5
@@ -152,6 +153,7 @@ class Dashboard:
     activity: Activity | None
     attention: list
     quizzes: list
+    simulations: list
     stale: list | None
     stale_after: int
 
@@ -175,6 +177,11 @@ def for_user(user):
         attention=attention() if can_read_statistics else [],
         quizzes=list(Quiz.objects.order_by("order", "title").only("pk", "title"))
         if can_read_statistics
+        else [],
+        simulations=list(
+            Simulation.objects.order_by("order", "title").only("pk", "title")
+        )
+        if user.has_perm("simulations.view_simulation_statistics")
         else [],
         stale=stale_content(user) if can_edit else None,
         stale_after=settings.STALE_AFTER_DAYS,

@@ -29,6 +29,10 @@ CONTENT_MODELS = (
     "quizzes.quiz",
     "quizzes.question",
     "quizzes.choice",
+    "simulations.simulation",
+    "simulations.step",
+    "simulations.ending",
+    "simulations.choice",
 )
 
 
@@ -56,6 +60,11 @@ def test_analysts_hold_read_only_quizzes_and_statistics_only():
         "quizzes.view_question",
         "quizzes.view_choice",
         "quizzes.view_quiz_statistics",
+        "simulations.view_simulation",
+        "simulations.view_step",
+        "simulations.view_ending",
+        "simulations.view_choice",
+        "simulations.view_simulation_statistics",
     }
 
 
@@ -64,7 +73,9 @@ def test_neither_group_may_see_an_individual_learner():
         assert "quizzes.view_learner_progress" not in codes(group)
         assert not any(code.startswith("auth.") for code in codes(group))
         assert not any(
-            code.endswith(("_attempt", "_answer", "_reading", "_reviewitem"))
+            code.endswith(
+                ("_attempt", "_answer", "_reading", "_reviewitem", "_run", "_turn")
+            )
             for code in codes(group)
         )
 
