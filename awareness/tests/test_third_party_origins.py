@@ -73,6 +73,10 @@ def foreign(urls, base):
     """Return the URLs that point at another host."""
     found = []
     for url in urls:
+        if url.strip().startswith("#"):
+            # A fragment names something in the same document (an SVG
+            # pattern in the stylesheet): no request is made.
+            continue
         absolute = urljoin(base, url.strip())
         parts = urlsplit(absolute)
         if parts.scheme == "data":
