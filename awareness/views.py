@@ -17,10 +17,11 @@ from django.views.decorators.http import require_safe
 from quizzes.models import Quiz, Reading, learner_key
 from simulations.models import Simulation
 
-from . import share_images
+from . import illustrations, share_images
 from .languages import search_forms
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
 from .page_cache import cache_public_page
+from .qr_codes import qr_svg
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ def case_study_detail(request, slug):
         "awareness/casestudy_detail.html",
         {
             "case_study": case_study,
+            "illustration": illustrations.for_case(case_study),
             "quizzes": Quiz.objects.visible_to(request.user).teaching(case_study),
             "simulations": Simulation.objects.visible_to(request.user).about(
                 case_study
@@ -171,6 +173,53 @@ def tip_detail(request, slug):
         request,
         "awareness/precautiontip_detail.html",
         {"tip": tip, "quizzes": Quiz.objects.visible_to(request.user).teaching(tip)},
+    )
+
+
+@require_safe
+@cache_public_page
+def tip_leaflet(request, slug):
+    tip = get_object_or_404(PrecautionTip.objects.visible_to(request.user), slug=slug)
+    return _leaflet(
+        request,
+        tip,
+        eyebrow=_("Tip %(number)s") % {"number": tip.number},
+        look_for=tip.why_it_matters,
+        to_do=tip.what_to_do,
+    )
+
+
+@require_safe
+@cache_public_page
+def case_study_leaflet(request, slug):
+    case_study = get_object_or_404(
+        CaseStudy.objects.visible_to(request.user), slug=slug
+    )
+    return _leaflet(
+        request,
+        case_study,
+        eyebrow=_("Case %(number)s") % {"number": case_study.number},
+        look_for=case_study.warning_signs,
+        to_do=case_study.takeaway,
+    )
+
+
+def _leaflet(request, item, *, eyebrow, look_for, to_do):
+    # The code on paper leads back to the page itself, in the leaflet's
+    # language, at the address the site is published under.
+    page_url = settings.SITE_URL + item.get_absolute_url()
+    return render(
+        request,
+        "awareness/leaflet.html",
+        {
+            "item": item,
+            "eyebrow": eyebrow,
+            "look_for": look_for,
+            "to_do": to_do,
+            "page_url": page_url,
+            "page_address": page_url.split("://", 1)[-1],
+            "qr": qr_svg(page_url, label=_("QR code: %(url)s") % {"url": page_url}),
+        },
     )
 
 

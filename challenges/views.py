@@ -1,12 +1,11 @@
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from awareness.qr_codes import qr_svg
 from awareness.throttle import rate_limit
 from quizzes.models import learner_key
 from quizzes.views import get_attempt
@@ -43,18 +42,6 @@ def create(request, public_id):
         request, _("Your link is ready. Send it to someone you care about.")
     )
     return redirect("challenges:mine")
-
-
-def qr_svg(url):
-    """The link as a QR code drawn here, for showing one phone to another."""
-    svg = segno.make(url, error="m").svg_inline(
-        # Dark on white in both colour schemes: cameras read it best.
-        scale=4,
-        dark="#111111",
-        light="#ffffff",
-        omitsize=False,
-    )
-    return mark_safe(svg)  # segno writes only its own SVG, from a URL we made.
 
 
 @never_cache
