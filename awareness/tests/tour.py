@@ -118,6 +118,8 @@ def _build_tour():
     add("chain", "chain")
     add("tip list", "tip_list")
     add("tip", "tip_detail", tip.slug)
+    add("tip leaflet", "tip_leaflet", tip.slug)
+    add("case study leaflet", "case_study_leaflet", case_study.slug)
     add("guide", "guide_detail", guide.slug)
     add("search form", "search")
     add("search results", "search", query="?q=courier")
