@@ -27,9 +27,11 @@ def switch(request, *, on):
     if on:
         request.session[SESSION_KEY] = True
     else:
-        # Removed rather than set to False: an empty session is deleted
-        # with its cookie, so switching off leaves nothing behind.
         request.session.pop(SESSION_KEY, None)
+        # A session that held nothing else goes, with its row and cookie,
+        # so that switching off leaves nothing behind.
+        if not request.session.keys():
+            request.session.flush()
 
 
 def safe_next(request, url):
