@@ -6,8 +6,8 @@
  *
  * Only what the reader can see is read: text hidden from view (visually
  * hidden captions, aria-hidden marks, closed <details>, display: none) is
- * skipped, and so is a marked element inside another, which has its own
- * button. The page never holds an answer before it is given, and this
+ * skipped. A marked element inside another (a question's mock-up) is read
+ * with it, so that one button reads the whole question. The page never holds an answer before it is given, and this
  * reads nothing more than the page shows.
  *
  * The button's words come from the script tag (data-read / data-stop), in
@@ -59,7 +59,6 @@
   function hidden(element, root) {
     for (var node = element; node && node !== root; node = node.parentElement) {
       if (
-        node.hasAttribute("data-read-aloud") ||
         node.classList.contains("visually-hidden") ||
         node.classList.contains("read-aloud") ||
         node.getAttribute("aria-hidden") === "true" ||
@@ -165,7 +164,10 @@
   }
 
   function addButton(element) {
-    if (element.hasAttribute("data-read-aloud-ready")) {
+    if (
+      element.hasAttribute("data-read-aloud-ready") ||
+      element.parentElement.closest("[data-read-aloud]")
+    ) {
       return;
     }
     element.setAttribute("data-read-aloud-ready", "");
