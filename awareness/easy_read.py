@@ -9,6 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .templatetags.awareness_tags import site_path
+
 SESSION_KEY = "easy_read"
 
 
@@ -51,5 +53,9 @@ def context(request):
     """Template context processor: the mode, and where the switch returns to."""
     # A page shown after a POST (a form with errors) may answer only POST,
     # so the switch returns to the home page from there.
-    here = request.get_full_path() if request.method in ("GET", "HEAD") else ""
+    # A path such as //host/ reads as another site's address, even in a
+    # hidden field; it is kept to this site as the language links are.
+    here = (
+        site_path(request.get_full_path()) if request.method in ("GET", "HEAD") else ""
+    )
     return {"easy_read": is_on(request), "easy_read_next": here}
