@@ -87,7 +87,7 @@ def test_a_switch_never_sends_the_reader_to_another_site(client, content, next_u
 def test_the_explanation_page_refuses_another_site_too(client, content):
     response = client.get(reverse("easy_read"), {"next": "https://evil.example/"})
     assertContains(response, 'name="next" value="/en/"')
-    assertContains(response, '<a href="/en/">Go back to the page you were reading')
+    assertContains(response, 'href="/en/">Go back to the page you were reading')
     assertNotContains(response, 'value="https://evil')
     # Only the page's own form: the footer's would just lead back here.
     assertContains(response, "easy-read-switch__button", 1)
