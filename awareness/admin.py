@@ -332,6 +332,7 @@ class CaseStudyAdmin(ContentAdmin):
                 )
             },
         ),
+        (_("Easy read"), {"fields": side_by_side("easy_read")}),
         (_("Links"), {"fields": ("tips",)}),
         ContentAdmin.sourcing_fieldset,
         ContentAdmin.publishing_fieldset,
@@ -353,6 +354,7 @@ class PrecautionTipAdmin(ContentAdmin):
             _("Advice"),
             {"fields": side_by_side("why_it_matters", "what_to_do", "editor_note")},
         ),
+        (_("Easy read"), {"fields": side_by_side("easy_read")}),
         ContentAdmin.sourcing_fieldset,
         ContentAdmin.publishing_fieldset,
         TranslatedAdmin.translation_fieldset,

@@ -344,6 +344,14 @@ class PrecautionTip(Content):
         blank=True,
         help_text=_("Markdown. Say where the site departs from the source, and why."),
     )
+    easy_read = models.TextField(
+        _("easy-read summary"),
+        blank=True,
+        help_text=_(
+            "Markdown. For easy-read mode: short sentences and everyday words "
+            "saying why it matters and what to do. Facts only from the full text."
+        ),
+    )
 
     search_weights = {
         "title": 10,
@@ -370,6 +378,14 @@ class CaseStudy(Content):
     )
     police_action = models.TextField(_("what the police did"), help_text=_("Markdown."))
     takeaway = models.TextField(_("what to take away"), help_text=_("Markdown."))
+    easy_read = models.TextField(
+        _("easy-read summary"),
+        blank=True,
+        help_text=_(
+            "Markdown. For easy-read mode: short sentences and everyday words "
+            "saying what happened and what to do. Facts only from the full text."
+        ),
+    )
     tips = models.ManyToManyField(
         PrecautionTip,
         verbose_name=_("tips that prevent it"),

@@ -23,7 +23,14 @@ class ChainLinkTranslationOptions(TranslationOptions):
 
 @register(PrecautionTip)
 class PrecautionTipTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "why_it_matters", "what_to_do", "editor_note")
+    fields = (
+        "title",
+        "summary",
+        "why_it_matters",
+        "what_to_do",
+        "editor_note",
+        "easy_read",
+    )
 
 
 @register(CaseStudy)
@@ -35,6 +42,7 @@ class CaseStudyTranslationOptions(TranslationOptions):
         "warning_signs",
         "police_action",
         "takeaway",
+        "easy_read",
     )
 
 

@@ -38,6 +38,7 @@ urlpatterns = [
         path("share/<str:kind>/<slug:slug>.png", views.share_image, name="share_image"),
         path("about/", views.about, name="about"),
         path("privacy/", views.privacy, name="privacy"),
+        path("easy-read/", views.easy_read_switch, name="easy_read"),
         # Per language, so that an installed app starts in the reader's.
         path("manifest.webmanifest", views.manifest, name="manifest"),
         path("", include("quizzes.urls")),

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.models import Quiz, Reading, learner_key
 from simulations.models import Simulation
 
-from . import illustrations, share_images
+from . import easy_read, illustrations, share_images
+from .forms import EasyReadForm
 from .languages import search_forms
 from .models import CaseStudy, ChainLink, ChainRole, Guide, PrecautionTip, Source
 from .page_cache import cache_public_page
@@ -273,6 +274,26 @@ def privacy(request):
             "retention_days": settings.ANONYMOUS_PROGRESS_DAYS,
             "session_weeks": settings.SESSION_COOKIE_AGE // (7 * 24 * 60 * 60),
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def easy_read_switch(request):
+    """Switch easy-read mode (POST), or explain it and offer the switch (GET).
+
+    Pages served from the public cache carry no CSRF token, so their
+    switch only links here; this page sets the token for the POST.
+    """
+    if request.method == "POST":
+        form = EasyReadForm(request.POST)
+        if not form.is_valid():
+            return render(request, "400.html", status=400)
+        easy_read.switch(request, on=form.cleaned_data["easy_read"] == "on")
+        return redirect(easy_read.safe_next(request, form.cleaned_data["next"]))
+    return render(
+        request,
+        "awareness/easy_read.html",
+        {"switch_next": easy_read.safe_next(request, request.GET.get("next"))},
     )
 
 

@@ -126,6 +126,7 @@ def _build_tour():
     add("search without results", "search", query="?q=zzzzqqq")
     add("about", "about")
     add("privacy notice", "privacy")
+    add("easy read", "easy_read")
     add("quiz list", "quizzes:quiz_list")
     add("quiz", "quizzes:quiz_detail", immediate.slug)
     add("empty progress", "quizzes:progress")

@@ -45,6 +45,7 @@ FIELDS = {
         "why_it_matters",
         "what_to_do",
         "editor_note",
+        "easy_read",
         "last_verified",
     ),
     CaseStudy: (
@@ -55,6 +56,7 @@ FIELDS = {
         "warning_signs",
         "police_action",
         "takeaway",
+        "easy_read",
         "last_verified",
     ),
     Guide: ("title", "summary", "body", "order", "last_verified"),
