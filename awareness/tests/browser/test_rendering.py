@@ -3,6 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from awareness.tests.browser.test_accessibility import visit_tour
+from awareness.tests.tour import build_tour
+
 pytestmark = pytest.mark.browser
 
 # The words of each result title as a reader sees them, laid out.
@@ -57,3 +60,33 @@ def test_form_fields_focus_with_a_calm_ring_not_the_error_colour(
     for name, style, width, colour in found["rings"]:
         assert style == "solid" and width >= 2, name
         assert colour == found["link"] != found["error"], name
+
+
+# The "Training example" label: its lines, and whether it fits its mock-up.
+WATERMARK = """() => {
+  const label = document.querySelector(".mock__watermark");
+  if (!label) return null;
+  const style = getComputedStyle(label);
+  const box = label.getBoundingClientRect();
+  const mock = label.closest(".mock").getBoundingClientRect();
+  return {
+    lines: Math.round(box.height / parseFloat(style.lineHeight)),
+    inside: box.left >= mock.left && box.right <= mock.right,
+  };
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_training_example_label_stays_on_one_line(
+    live_server, open_context, language
+):
+    # At 320 px, the narrowest a page must reflow to; wider phones follow.
+    viewport = "narrow"
+    tour = build_tour(language)
+    seen = {}
+    for item, page in visit_tour(open_context, tour, viewport, language=language):
+        label = page.evaluate(WATERMARK)
+        if label:
+            seen[item.name] = label
+    assert len(seen) >= 5, seen
+    assert all(label == {"lines": 1, "inside": True} for label in seen.values()), seen
