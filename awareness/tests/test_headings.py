@@ -1,4 +1,4 @@
-"""Headings go down one level at a time on every page type.
+"""Every page type has an h1, and headings go down one level at a time.
 
 Screen-reader users move through a page by its headings, and Lighthouse
 and axe flag a page whose headings skip a level (an h3 straight under the
@@ -34,6 +34,8 @@ def skipped_levels(html):
     """Return each place where a heading goes down more than one level."""
     parser = Headings()
     parser.feed(html)
+    if not parser.levels:
+        return ["no h1"]
     skips, previous = [], 1
     for position, level in enumerate(parser.levels):
         if position == 0 and level != 1:
@@ -52,6 +54,7 @@ def skipped_levels(html):
         ("<h1>a</h1><h3>b</h3>", ["h1 then h3"]),
         ("<h1>a</h1><h2>b</h2><h4>c</h4>", ["h2 then h4"]),
         ("<h2>a</h2>", ["starts at h2"]),
+        ("<legend>a</legend>", ["no h1"]),
     ],
 )
 def test_skipped_levels_are_found(html, skips):
