@@ -1,10 +1,58 @@
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
-from django.utils.translation import gettext_lazy as _
+from django.contrib.auth.forms import (
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
+from django.contrib.auth.password_validation import (
+    MinimumLengthValidator,
+    get_default_password_validators,
+)
+from django.utils.translation import gettext_lazy as _, ngettext
+
+USERNAME_HELP = _(
+    "Up to 150 letters, digits and @ . + - _ signs. It need not be your real name."
+)
 
 
-class SignupForm(UserCreationForm):
+def new_password_help():
+    """Return what a new password must be, in the site's words."""
+    lengths = [
+        validator.min_length
+        for validator in get_default_password_validators()
+        if isinstance(validator, MinimumLengthValidator)
+    ]
+    shortest = max(lengths, default=1)
+    return ngettext(
+        "At least %(count)d character, not only digits, not a common password "
+        "and not like your username.",
+        "At least %(count)d characters, not only digits, not a common password "
+        "and not like your username.",
+        shortest,
+    ) % {"count": shortest}
+
+
+class NewPasswordMixin:
+    """Django's new-password fields, with short help and errors in place.
+
+    Django puts what is wrong with a new password under its confirmation,
+    where the learner looks for a mismatch; it belongs to the first field.
+    """
+
+    new_password_fields = ("password1", "password2")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, again = self.new_password_fields
+        self.fields[first].help_text = new_password_help()
+        self.fields[again].help_text = _("The same password again, to rule out a typo.")
+
+    def validate_password_for_user(self, user, password_field_name=None):
+        super().validate_password_for_user(user, self.new_password_fields[0])
+
+
+class SignupForm(NewPasswordMixin, UserCreationForm):
     """A username and a password; an e-mail address only if wanted."""
 
     email = forms.EmailField(
@@ -15,6 +63,16 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = USERNAME_HELP
+
+
+class NewPasswordForm(NewPasswordMixin, SetPasswordForm):
+    """Django's form for a new password after a reset link."""
+
+    new_password_fields = ("new_password1", "new_password2")
 
 
 class AccountDetailsForm(forms.ModelForm):
@@ -29,6 +87,7 @@ class AccountDetailsForm(forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ("username", "email")
+        help_texts = {"username": USERNAME_HELP}
 
 
 def password_is_right(request, user, password):
@@ -42,8 +101,10 @@ def password_is_right(request, user, password):
     )
 
 
-class ThrottledPasswordChangeForm(PasswordChangeForm):
+class ThrottledPasswordChangeForm(NewPasswordMixin, PasswordChangeForm):
     """Django's, with the old password checked under the sign-in lockout."""
+
+    new_password_fields = ("new_password1", "new_password2")
 
     def __init__(self, user, *args, request, **kwargs):
         super().__init__(user, *args, **kwargs)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from . import views
+from .forms import NewPasswordForm
 
 app_name = "accounts"
 
@@ -100,6 +101,7 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(
             **form_page(
                 _("Choose a new password"),
+                form_class=NewPasswordForm,
                 success_url=reverse_lazy("accounts:password_reset_complete"),
             )
         ),

@@ -3,14 +3,17 @@ import re
 from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils import timezone
 from django.utils.encoding import escape_uri_path
-from django.utils.html import escape
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
 from awareness.languages import bcp47, site_languages
 from awareness.rendering import render_markdown
+from quizzes.review import utc_offset_label
 
 register = template.Library()
 
@@ -80,6 +83,24 @@ def highlight(text, terms, width=220):
         last = found.end()
     parts.append(escape(excerpt[last:]))
     return mark_safe(escape(prefix) + "".join(parts) + escape(suffix))
+
+
+@register.filter
+def local_time(moment):
+    """Return a <time> with the date and time in the site's zone, named.
+
+    "Dec. 8, 2026, 4:58 a.m. UTC+8": a learner abroad can tell when that
+    is, and a sentence that ends with it has one full stop, not "a.m..".
+    """
+    if not moment:
+        return ""
+    moment = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}">{} {}</time>',
+        moment.isoformat(timespec="minutes"),
+        date_format(moment, "DATETIME_FORMAT"),
+        utc_offset_label(moment),
+    )
 
 
 @register.filter

@@ -4,20 +4,26 @@ from pprint import pformat
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from awareness.tests.tour import build_tour
 
 pytestmark = pytest.mark.browser
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Best practices that Lighthouse counts too: an h1 on every page, headings
+# one level at a time, and landmarks a screen reader can tell apart.
+AXE_RULES = ["page-has-heading-one", "heading-order", "landmark-unique"]
 # Adding a language to settings.LANGUAGES adds its runs here.
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 # Long results render their far sections lazily (content-visibility: auto),
 # as placeholders until they scroll into view. axe finds a text's background
 # by what lies under it, so it must see the page laid out in full, as every
-# part is when a visitor looks at it.
-RUN_AXE = """async (tags) => {
+# part is when a visitor looks at it. Called with a list of tags, or with
+# {tags, rules} to run some rules besides.
+RUN_AXE = """async (wanted) => {
+  const {tags, rules = []} = Array.isArray(wanted) ? {tags: wanted} : wanted;
   for (const element of document.querySelectorAll("*")) {
     if (getComputedStyle(element).contentVisibility === "auto") {
       element.style.contentVisibility = "visible";
@@ -25,6 +31,7 @@ RUN_AXE = """async (tags) => {
   }
   const results = await axe.run(document, {
     runOnly: {type: "tag", values: tags},
+    rules: Object.fromEntries(rules.map((rule) => [rule, {enabled: true}])),
     resultTypes: ["violations"],
   });
   return results.violations.map((violation) => ({
@@ -152,7 +159,7 @@ def test_axe_finds_no_wcag_violation_on_any_page(
         language=language,
         inject=axe_source,
     ):
-        violations = page.evaluate(RUN_AXE, AXE_TAGS)
+        violations = page.evaluate(RUN_AXE, {"tags": AXE_TAGS, "rules": AXE_RULES})
         if violations:
             found[item.name] = violations
             shots(page, item.name)
@@ -200,3 +207,33 @@ def test_text_resizes_to_200_percent_without_loss(live_server, open_context, sho
             found.append(item.name)
             shots(page, item.name)
     assert not found, found
+
+
+# Forms as a learner sees them after a mistake: errors tied to their fields.
+FORMS_WITH_ERRORS = [
+    ("sign up", "accounts:signup", {"#id_password1": "1234", "#id_password2": "5678"}),
+    ("sign in", "accounts:login", {"#id_username": "nobody", "#id_password": "wrong"}),
+    ("password reset", "accounts:password_reset", {"#id_email": "not an address"}),
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag_violation_on_forms_with_errors(
+    live_server, open_context, axe_source, shots, scheme
+):
+    context = open_context("phone", scheme=scheme)
+    context.add_init_script(path=axe_source)
+    page = context.new_page()
+    found = {}
+    for name, url_name, values in FORMS_WITH_ERRORS:
+        page.goto(reverse(url_name))
+        for selector, value in values.items():
+            page.fill(selector, value)
+        with page.expect_navigation():
+            page.click("form.form button[type=submit]")
+        assert page.locator(".field__error, .form-error").count(), name
+        violations = page.evaluate(RUN_AXE, {"tags": AXE_TAGS, "rules": AXE_RULES})
+        if violations:
+            found[name] = violations
+            shots(page, name)
+    assert not found, pformat(found, width=100)
