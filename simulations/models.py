@@ -26,6 +26,7 @@ from awareness.models import (
     Translatable,
 )
 from awareness.validators import editorial_date
+from quizzes.confidence import Confidence
 from quizzes.misconceptions import Misconception
 from quizzes.models import LearnerOwned, LearnerQuerySet, Question
 
@@ -134,7 +135,7 @@ class Simulation(Loadable, Translatable):
                 "choices__next_step", "choices__ending"
             )
         }
-        endings = list(self.endings.values_list("key", flat=True))
+        endings = dict(self.endings.values_list("key", "outcome"))
         start = self.start.key if self.start_id else ""
         return graph.problems(start, steps, endings)
 
@@ -484,12 +485,12 @@ class Turn(models.Model):
         related_name="turns",
         verbose_name=_("choice"),
     )
-    # "How sure are you?": 1 not sure, 2 fairly sure, 3 very sure; optional.
+    # "How sure are you?", on the quizzes' scale; optional.
     confidence = models.PositiveSmallIntegerField(
         _("how sure"),
+        choices=Confidence.choices,
         null=True,
         blank=True,
-        choices=[(1, _("Not sure")), (2, _("Fairly sure")), (3, _("Very sure"))],
     )
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
 
@@ -510,4 +511,7 @@ class Turn(models.Model):
     @property
     def is_confidently_wrong(self):
         """True for an unsafe choice made at "Very sure"."""
-        return self.confidence == 3 and self.choice.safety == Choice.Safety.UNSAFE
+        return (
+            self.confidence == Confidence.VERY_SURE
+            and self.choice.safety == Choice.Safety.UNSAFE
+        )

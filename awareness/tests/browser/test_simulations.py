@@ -54,7 +54,8 @@ def test_a_simulation_is_played_to_its_debrief_by_keyboard(
     follow(page)
     tab_to(page, page.get_by_role("button", name="Start the simulation"))
     follow(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text(
+    expect(page.get_by_role("heading", level=1)).to_have_text("Turn 1")
+    expect(page.locator(".sim__narration")).to_have_text(
         "Your phone rings during lunch."
     )
     step_url = page.url
@@ -66,14 +67,15 @@ def test_a_simulation_is_played_to_its_debrief_by_keyboard(
         # The next step appears in place, and the focus moves to it.
         page.keyboard.press("Enter")
         title = page.locator("#sim-step-title")
-        expect(title).to_have_text("A text arrives while the caller waits.")
+        expect(title).to_have_text("Turn 2")
         expect(title).to_be_focused()
         expect(page.locator("#sim-status")).to_contain_text("Turn 2")
     else:
         follow(page)
-        expect(page.get_by_role("heading", level=1)).to_have_text(
-            "A text arrives while the caller waits."
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text("Turn 2")
+    expect(page.locator(".sim__narration")).to_have_text(
+        "A text arrives while the caller waits."
+    )
     assert page.url == step_url
     shots(page, "second step")
 
