@@ -176,6 +176,7 @@ def simulation_statistics(request, model_admin, object_id):
             "opts": model_admin.model._meta,
             "title": gettext("Statistics: %(simulation)s") % {"simulation": simulation},
             "simulation": simulation,
+            "original": simulation,
             "report": report,
             "tables": tables,
             "language": chosen,

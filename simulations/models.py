@@ -21,11 +21,9 @@ from awareness.models import (
     CaseStudy,
     ChainLink,
     ContentQuerySet,
-    Loadable,
-    Source,
+    Publishable,
     Translatable,
 )
-from awareness.validators import editorial_date
 from quizzes.confidence import Confidence
 from quizzes.misconceptions import Misconception
 from quizzes.models import LearnerOwned, LearnerQuerySet, Question
@@ -68,11 +66,7 @@ class SimulationQuerySet(ContentQuerySet):
         return self.filter(case_study=case_study)
 
 
-class Simulation(Loadable, Translatable):
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.TextField(_("summary"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+class Simulation(Publishable):
     case_study = models.ForeignKey(
         CaseStudy,
         on_delete=models.SET_NULL,
@@ -89,34 +83,18 @@ class Simulation(Loadable, Translatable):
         related_name="+",
         verbose_name=_("first step"),
     )
-    sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), related_name="+", blank=True
-    )
-    last_verified = models.DateField(_("last verified"), validators=[editorial_date])
-    is_published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(
-        _("publish at"), default=timezone.now, validators=[editorial_date]
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SimulationQuerySet.as_manager()
 
-    class Meta:
-        ordering = ("order", "title")
+    class Meta(Publishable.Meta):
         verbose_name = _("simulation")
         verbose_name_plural = _("simulations")
         permissions = [
             ("view_simulation_statistics", _("Can view simulation statistics")),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("simulations:detail", args=[self.slug])
-
-    def is_public(self):
-        return self.is_published and self.published_at <= timezone.now()
 
     def graph_problems(self):
         """Return why this simulation cannot be played, in words (or [])."""
