@@ -136,6 +136,12 @@ REAL_SLUGS = [
 ]
 
 
+def translated(text, language):
+    """Return the page's words in the language (not a message of their own)."""
+    with translation.override(language):
+        return translation.gettext(text)
+
+
 def keyboard_turn(page, run, choice, level):
     """Tick a choice and a level, then send it: Tab, arrows, Space, Enter."""
     choose_by_keyboard(page, [run.option_value(choice)])
@@ -146,8 +152,7 @@ def keyboard_turn(page, run, choice, level):
     for _ in range(level):
         page.keyboard.press("ArrowDown")
     expect(levels.nth(level)).to_be_checked()
-    with translation.override(run.language):
-        button = translation.gettext("Make this choice")
+    button = translated("Make this choice", run.language)
     tab_to(page, page.get_by_role("button", name=button))
     follow(page)
 
@@ -162,28 +167,26 @@ def test_each_real_simulation_is_played_by_keyboard_without_javascript(
     simulation = Simulation.objects.get(slug=slug)
     path = max(covering_paths(simulation), key=len)
     with translation.override(language):
-        words = {
-            text: translation.gettext(text)
-            for text in ("Start the simulation", "Turn %(n)s")
-        }
         title = simulation.title
         list_url = reverse("simulations:list")
     page = open_context("phone", javascript=False).new_page()
     page.goto(list_url)
     page.keyboard.press("Tab")
-    with translation.override(language):
-        skip = translation.gettext("Skip to main content")
+    skip = translated("Skip to main content", language)
     expect(page.get_by_role("link", name=skip)).to_be_focused()
     page.keyboard.press("Enter")
     tab_to(page, page.get_by_role("link", name=title))
     follow(page)
-    tab_to(page, page.get_by_role("button", name=words["Start the simulation"]))
+    tab_to(
+        page,
+        page.get_by_role("button", name=translated("Start the simulation", language)),
+    )
     follow(page)
     run = Run.objects.get()
     assert run.language == language
     for position, choice in enumerate(path, start=1):
         expect(page.get_by_role("heading", level=1)).to_have_text(
-            words["Turn %(n)s"] % {"n": position}
+            translated("Turn %(n)s", language) % {"n": position}
         )
         keyboard_turn(page, run, choice, position % 3)
     run.refresh_from_db()
