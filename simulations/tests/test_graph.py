@@ -1,6 +1,8 @@
 import pytest
 
+from simulations import graph
 from simulations.graph import Edge, problems
+from simulations.models import Ending
 
 
 def playable():
@@ -66,3 +68,7 @@ def test_a_graph_needs_a_safe_and_an_unsafe_ending(outcomes):
     assert problems("call", playable(), outcomes) == [
         "A simulation needs at least one safe and one unsafe ending."
     ]
+
+
+def test_the_outcomes_are_the_models():
+    assert (graph.SAFE, graph.UNSAFE) == (Ending.Outcome.SAFE, Ending.Outcome.UNSAFE)

@@ -331,7 +331,7 @@ class Command(BaseCommand):
             ]
             for step in entry.get("steps", [])
         }
-        keys = [ending.get("key", "") for ending in entry.get("endings", [])]
+        ending_keys = [ending.get("key", "") for ending in entry.get("endings", [])]
         endings = {
             ending.get("key", ""): ending.get("outcome", "")
             for ending in entry.get("endings", [])
@@ -339,7 +339,7 @@ class Command(BaseCommand):
         found = graph.problems(entry.get("start", ""), steps, endings)
         if len(steps) != len(entry.get("steps", [])):
             found.append("Two steps share a key.")
-        if len(set(keys)) != len(keys):
+        if len(set(ending_keys)) != len(ending_keys):
             found.append("Two endings share a key.")
         for step in entry.get("steps", []):
             keys = [choice.get("key", "") for choice in step.get("choices", [])]
