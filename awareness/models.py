@@ -274,33 +274,23 @@ class ContentQuerySet(models.QuerySet):
         return queryset.filter(matches).annotate(rank=rank)
 
 
-class Content(Loadable, Translatable):
-    """Fields shared by every piece of editorial content."""
+class Publishable(Loadable, Translatable):
+    """A titled item staff publish from a moment on, with its sources:
+    a quiz, a simulation, and every piece of editorial Content."""
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.TextField(
-        _("summary"), help_text=_("One or two plain sentences for lists and search.")
-    )
+    summary = models.TextField(_("summary"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), related_name="+", blank=True
     )
-    last_verified = models.DateField(
-        _("last verified"),
-        help_text=_("When the facts were last checked against the sources."),
-        validators=[editorial_date],
-    )
+    last_verified = models.DateField(_("last verified"), validators=[editorial_date])
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(
-        _("publish at"),
-        default=timezone.now,
-        help_text=_("Visitors see the item from this moment once it is published."),
-        validators=[editorial_date],
+        _("publish at"), default=timezone.now, validators=[editorial_date]
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = ContentQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -310,8 +300,35 @@ class Content(Loadable, Translatable):
         return self.title
 
     def is_public(self):
-        """Return True if visitors can see this item now."""
+        """Return True if learners can see this item now."""
         return self.is_published and self.published_at <= timezone.now()
+
+
+class Content(Publishable):
+    """Fields shared by every piece of editorial content.
+
+    Publishable's, with help texts for editorial pages.
+    """
+
+    summary = models.TextField(
+        _("summary"), help_text=_("One or two plain sentences for lists and search.")
+    )
+    last_verified = models.DateField(
+        _("last verified"),
+        help_text=_("When the facts were last checked against the sources."),
+        validators=[editorial_date],
+    )
+    published_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("Visitors see the item from this moment once it is published."),
+        validators=[editorial_date],
+    )
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta(Publishable.Meta):
+        abstract = True
 
     def search_text(self):
         """Return the searchable text after the title, for result excerpts."""

@@ -191,6 +191,7 @@ def quiz_statistics(request, model_admin, object_id):
             "opts": model_admin.model._meta,
             "title": gettext("Statistics: %(quiz)s") % {"quiz": quiz},
             "quiz": quiz,
+            "original": quiz,
             "report": report,
             "tables": tables,
             "mode": mode,

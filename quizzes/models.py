@@ -16,8 +16,8 @@ from awareness.models import (
     ChainLink,
     ContentQuerySet,
     Guide,
-    Loadable,
     PrecautionTip,
+    Publishable,
     Source,
     Translatable,
 )
@@ -47,15 +47,11 @@ class QuizQuerySet(ContentQuerySet):
         return self.filter(**{f"questions__{field}": item}).distinct()
 
 
-class Quiz(Loadable, Translatable):
+class Quiz(Publishable):
     class Feedback(models.TextChoices):
         IMMEDIATE = "immediate", _("After each answer")
         END = "end", _("At the end")
 
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.TextField(_("summary"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
     feedback = models.CharField(
         _("feedback"),
         max_length=10,
@@ -85,34 +81,18 @@ class Quiz(Loadable, Translatable):
             "wrong one costs more."
         ),
     )
-    sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), related_name="+", blank=True
-    )
-    last_verified = models.DateField(_("last verified"), validators=[editorial_date])
-    is_published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(
-        _("publish at"), default=timezone.now, validators=[editorial_date]
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = QuizQuerySet.as_manager()
 
-    class Meta:
-        ordering = ("order", "title")
+    class Meta(Publishable.Meta):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
         permissions = [
             ("view_quiz_statistics", _("Can view quiz statistics")),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("quizzes:quiz_detail", args=[self.slug])
-
-    def is_public(self):
-        return self.is_published and self.published_at <= timezone.now()
 
     def publish_problems(self, *, without=None):
         """Return why this quiz cannot be published (or stay published).

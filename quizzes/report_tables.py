@@ -60,6 +60,67 @@ def language_label(code, names):
     return str(names.get(code, code))
 
 
+# Builders shared with the simulation statistics (simulations/report_tables.py).
+
+
+def few_learners(report):
+    """The note of a figure hidden because too few learners are behind it."""
+    return gettext("fewer than %(least)d learners") % {"least": report.min_learners}
+
+
+def summary_table(report, title, measures):
+    """Return the "summary" table of (label, Cell) measures.
+
+    Languages left out are said in the table too, as a download travels
+    without the page.
+    """
+    table = Table(
+        "summary",
+        title,
+        [Column(gettext("measure")), Column(gettext("value"), NUMBER)],
+        [[Cell(label), cell] for label, cell in measures],
+    )
+    if report.languages_left_out:
+        table.rows.append(
+            [
+                Cell(
+                    gettext("languages not counted (fewer than %(least)d learners)")
+                    % {"least": report.min_learners}
+                ),
+                Cell(report.languages_left_out),
+            ]
+        )
+    return table
+
+
+def overconfidence_table(report, *, title, columns, description, rows):
+    """Return the "overconfidence" table: wrong answers at “Very sure”.
+
+    ``columns`` name the item and the two counts; each row is (item cell,
+    answers at “Very sure”, of them wrong, share wrong, hidden), and a
+    hidden row shows no figures but says why.
+    """
+    table = Table(
+        "overconfidence",
+        title,
+        [*columns, Column(gettext("overconfidence"), PERCENT)],
+        description=description,
+    )
+    for cell, sure, wrong, share, hidden in rows:
+        table.rows.append(
+            [
+                cell,
+                Cell(None if hidden else sure),
+                Cell(None if hidden else wrong),
+                Cell(
+                    None if hidden else share,
+                    note=few_learners(report) if hidden else "",
+                ),
+            ]
+        )
+    return table
+
+
 def build(report, questions, *, language_names):
     """Return the page's tables, in order, for a report that is not suppressed."""
     numbered = list(enumerate(questions, start=1))
@@ -131,30 +192,18 @@ def _summary(report):
         if report.same_questions
         else gettext("Not computed: attempts drew different questions.")
     )
-    table = Table(
-        "summary",
+    table = summary_table(
+        report,
         gettext("Scores"),
-        [Column(gettext("measure")), Column(gettext("value"), NUMBER)],
         [
-            [Cell(gettext("learners")), Cell(report.learners)],
-            [Cell(gettext("finished attempts analysed")), Cell(report.finished)],
-            [Cell(gettext("mean score (%)")), Cell(report.mean)],
-            [Cell(gettext("median score (%)")), Cell(report.median)],
-            [Cell(gettext("standard deviation (%)")), Cell(report.sd)],
-            [Cell(gettext("Cronbach's α")), Cell(report.alpha, note=alpha_note)],
+            (gettext("learners"), Cell(report.learners)),
+            (gettext("finished attempts analysed"), Cell(report.finished)),
+            (gettext("mean score (%)"), Cell(report.mean)),
+            (gettext("median score (%)"), Cell(report.median)),
+            (gettext("standard deviation (%)"), Cell(report.sd)),
+            (gettext("Cronbach's α"), Cell(report.alpha, note=alpha_note)),
         ],
     )
-    # Said in the file too, as a download travels without the page.
-    if report.languages_left_out:
-        table.rows.append(
-            [
-                Cell(
-                    gettext("languages not counted (fewer than %(least)d learners)")
-                    % {"least": report.min_learners}
-                ),
-                Cell(report.languages_left_out),
-            ]
-        )
     if report.retries_left_out:
         table.rows.append(
             [
@@ -393,14 +442,13 @@ def _discernment(report):
 
 
 def _overconfidence(report, numbered):
-    table = Table(
-        "overconfidence",
-        gettext("Overconfidence: wrong at “Very sure”"),
-        [
+    return overconfidence_table(
+        report,
+        title=gettext("Overconfidence: wrong at “Very sure”"),
+        columns=[
             Column(gettext("question")),
             Column(gettext("answers at “Very sure”"), COUNT),
             Column(gettext("wrong at “Very sure”"), COUNT),
-            Column(gettext("overconfidence"), PERCENT),
         ],
         description=gettext(
             "The share of answers given at “Very sure” that were wrong: high "
@@ -409,27 +457,20 @@ def _overconfidence(report, numbered):
             "where at least %(least)d learners answered at “Very sure”."
         )
         % {"least": report.min_learners},
-    )
-    for position, question in numbered:
-        item = report.items.get(question.pk)
-        if question.kind != Question.Kind.SCAM_OR_LEGIT or not item or item.suppressed:
-            continue
-        hidden = item.overconfidence_suppressed
-        table.rows.append(
-            [
+        rows=[
+            (
                 _question_cell(position, question),
-                Cell(None if hidden else item.very_sure),
-                Cell(None if hidden else item.very_sure_wrong),
-                Cell(
-                    item.overconfidence,
-                    note=gettext("fewer than %(least)d learners")
-                    % {"least": report.min_learners}
-                    if hidden
-                    else "",
-                ),
-            ]
-        )
-    return table
+                item.very_sure,
+                item.very_sure_wrong,
+                item.overconfidence,
+                item.overconfidence_suppressed,
+            )
+            for position, question in numbered
+            if question.kind == Question.Kind.SCAM_OR_LEGIT
+            and (item := report.items.get(question.pk))
+            and not item.suppressed
+        ],
+    )
 
 
 def _misconceptions(report):

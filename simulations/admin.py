@@ -53,10 +53,14 @@ def played_problem(obj):
 def saved_graph(simulation):
     """Return the saved graph as graph.problems() takes it, with two queries.
 
-    Returns (start key, {step pk: (key, [Edge])}, {ending pk: key}); keys by
-    pk, so that a caller can swap in one step's unsaved edits.
+    Returns (start key, {step pk: (key, [Edge])}, {ending pk: (key,
+    outcome)}); keys by pk, so that a caller can swap in one step's unsaved
+    edits, or the endings' unsaved outcomes.
     """
-    endings = dict(simulation.endings.values_list("pk", "key"))
+    endings = {
+        pk: (key, outcome)
+        for pk, key, outcome in simulation.endings.values_list("pk", "key", "outcome")
+    }
     steps = {pk: (key, []) for pk, key in simulation.steps.values_list("pk", "key")}
     for step_id, key, next_id, ending_id in Choice.objects.filter(
         step__simulation=simulation
@@ -70,12 +74,12 @@ def edge(key, next_id, ending_id, steps, endings):
     return graph.Edge(
         choice=key,
         step=steps[next_id][0] if next_id in steps else "",
-        ending=endings.get(ending_id, ""),
+        ending=endings[ending_id][0] if ending_id in endings else "",
     )
 
 
 def problems_of(start, steps, endings):
-    return graph.problems(start, dict(steps.values()), endings.values())
+    return graph.problems(start, dict(steps.values()), dict(endings.values()))
 
 
 def unpublish_first():
@@ -170,6 +174,22 @@ class StepFormSet(GuardedFormSet):
 class EndingFormSet(GuardedFormSet):
     def played(self, obj):
         return obj.runs.exists()
+
+    def clean(self):
+        super().clean()
+        simulation = self.instance
+        if any(self.errors) or not (simulation.pk and simulation.is_published):
+            return
+        # A published simulation keeps a way to win and one to lose: the
+        # outcomes are checked as edited, with the rest of the saved graph.
+        start, steps, endings = saved_graph(simulation)
+        for form in self.initial_forms:
+            key, _outcome = endings.get(form.instance.pk, ("", ""))
+            if key and form.cleaned_data.get("outcome"):
+                endings[form.instance.pk] = (key, form.cleaned_data["outcome"])
+        found = problems_of(start, steps, endings)
+        if found:
+            raise ValidationError([*found, unpublish_first()])
 
 
 class StepInline(TranslationTabularInline):
@@ -377,7 +397,7 @@ def prefetched_problems(simulation):
         ]
         for step in simulation.steps.all()
     }
-    endings = [ending.key for ending in simulation.endings.all()]
+    endings = {ending.key: ending.outcome for ending in simulation.endings.all()}
     start = simulation.start.key if simulation.start_id else ""
     return graph.problems(start, steps, endings)
 

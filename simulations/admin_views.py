@@ -145,13 +145,12 @@ def simulation_statistics(request, model_admin, object_id):
         raise Http404
     steps = steps_of(simulation)
     endings = list(simulation.endings.all())
-    rows = statistics.load_rows(simulation)
-    languages = statistics.languages_of(rows)
+    languages = statistics.languages_of(simulation)
     chosen = request.GET.get("language", "all")
     language = {LANGUAGE_NOT_RECORDED: ""}.get(chosen, chosen)
     if language not in languages:
         chosen, language = "all", None
-    report = statistics.simulation_report(steps, endings, rows=rows, language=language)
+    report = statistics.simulation_report(simulation, steps, endings, language=language)
     names = dict(settings.LANGUAGES)
     tables = (
         []
@@ -177,6 +176,7 @@ def simulation_statistics(request, model_admin, object_id):
             "opts": model_admin.model._meta,
             "title": gettext("Statistics: %(simulation)s") % {"simulation": simulation},
             "simulation": simulation,
+            "original": simulation,
             "report": report,
             "tables": tables,
             "language": chosen,

@@ -1,9 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Turn
-
-CONFIDENCE_CHOICES = Turn._meta.get_field("confidence").choices
+from quizzes.confidence import confidence_field
 
 
 class TurnForm(forms.Form):
@@ -27,20 +25,9 @@ class TurnForm(forms.Form):
                 ),
             },
         )
-        self.fields["confidence"] = forms.TypedChoiceField(
-            label=_("How sure are you?"),
-            choices=CONFIDENCE_CHOICES,
-            coerce=int,
-            empty_value=None,
-            required=False,
-            widget=forms.RadioSelect,
-            error_messages={
-                "invalid_choice": _(
-                    "Choose one of the three levels (not sure, fairly sure or "
-                    "very sure), or none."
-                ),
-            },
-        )
+        # The quizzes' "How sure are you?", never required here: a
+        # simulation's score is the ending's, whatever the learner said.
+        self.fields["confidence"] = confidence_field()
 
     def chosen(self):
         return self.by_value[self.cleaned_data["choice"]]

@@ -5,6 +5,8 @@ another step or to an ending. It is playable when every step can be
 reached from the start, every ending is reached by some choice, every step
 offers a choice, and from every step some path leads to an ending (a loop
 is allowed, as "ask again" may lead back, but never a trap with no way out).
+It must also have at least one safe and one unsafe ending: a simulation
+with no way to lose, or none to win, teaches nothing about the choice.
 
 The check works on plain data, so that the content loader can run it on a
 file before writing anything, and the admin on what staff saved.
@@ -13,6 +15,9 @@ file before writing anything, and the admin on what staff saved.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+
+# Ending.Outcome's values; the models import this module, not the reverse.
+SAFE, UNSAFE = "safe", "unsafe"
 
 
 @dataclass(frozen=True)
@@ -26,9 +31,13 @@ def problems(start, steps, endings):
     """Return what keeps the graph from being playable, in words.
 
     ``start`` is the first step's key, ``steps`` a dict of step key to its
-    list of Edge, ``endings`` the ending keys. An empty list means playable.
+    list of Edge, ``endings`` a dict of ending key to its outcome ("safe",
+    "recovered" or "unsafe"). An empty list means playable.
     """
     found = []
+    outcomes = set(endings.values())
+    if not {SAFE, UNSAFE} <= outcomes:
+        found.append(_("A simulation needs at least one safe and one unsafe ending."))
     endings = set(endings)
     if start not in steps:
         found.append(_("The start step is missing."))

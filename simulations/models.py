@@ -21,11 +21,10 @@ from awareness.models import (
     CaseStudy,
     ChainLink,
     ContentQuerySet,
-    Loadable,
-    Source,
+    Publishable,
     Translatable,
 )
-from awareness.validators import editorial_date
+from quizzes.confidence import Confidence
 from quizzes.misconceptions import Misconception
 from quizzes.models import LearnerOwned, LearnerQuerySet, Question
 
@@ -67,11 +66,7 @@ class SimulationQuerySet(ContentQuerySet):
         return self.filter(case_study=case_study)
 
 
-class Simulation(Loadable, Translatable):
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    summary = models.TextField(_("summary"))
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+class Simulation(Publishable):
     case_study = models.ForeignKey(
         CaseStudy,
         on_delete=models.SET_NULL,
@@ -88,34 +83,18 @@ class Simulation(Loadable, Translatable):
         related_name="+",
         verbose_name=_("first step"),
     )
-    sources = models.ManyToManyField(
-        Source, verbose_name=_("sources"), related_name="+", blank=True
-    )
-    last_verified = models.DateField(_("last verified"), validators=[editorial_date])
-    is_published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(
-        _("publish at"), default=timezone.now, validators=[editorial_date]
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = SimulationQuerySet.as_manager()
 
-    class Meta:
-        ordering = ("order", "title")
+    class Meta(Publishable.Meta):
         verbose_name = _("simulation")
         verbose_name_plural = _("simulations")
         permissions = [
             ("view_simulation_statistics", _("Can view simulation statistics")),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("simulations:detail", args=[self.slug])
-
-    def is_public(self):
-        return self.is_published and self.published_at <= timezone.now()
 
     def graph_problems(self):
         """Return why this simulation cannot be played, in words (or [])."""
@@ -134,7 +113,7 @@ class Simulation(Loadable, Translatable):
                 "choices__next_step", "choices__ending"
             )
         }
-        endings = list(self.endings.values_list("key", flat=True))
+        endings = dict(self.endings.values_list("key", "outcome"))
         start = self.start.key if self.start_id else ""
         return graph.problems(start, steps, endings)
 
@@ -484,12 +463,12 @@ class Turn(models.Model):
         related_name="turns",
         verbose_name=_("choice"),
     )
-    # "How sure are you?": 1 not sure, 2 fairly sure, 3 very sure; optional.
+    # "How sure are you?", on the quizzes' scale; optional.
     confidence = models.PositiveSmallIntegerField(
         _("how sure"),
+        choices=Confidence.choices,
         null=True,
         blank=True,
-        choices=[(1, _("Not sure")), (2, _("Fairly sure")), (3, _("Very sure"))],
     )
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
 
@@ -510,4 +489,7 @@ class Turn(models.Model):
     @property
     def is_confidently_wrong(self):
         """True for an unsafe choice made at "Very sure"."""
-        return self.confidence == 3 and self.choice.safety == Choice.Safety.UNSAFE
+        return (
+            self.confidence == Confidence.VERY_SURE
+            and self.choice.safety == Choice.Safety.UNSAFE
+        )

@@ -1,7 +1,9 @@
 """The tables of a simulation's statistics page and of its CSV files.
 
-They are the quizzes' Table, Column and Cell, so that the page draws them
-with the same include and downloads them the same way.
+They are the quizzes' Table, Column and Cell, and where the two reports
+say the same thing (the summary, overconfidence) the quizzes' builders, so
+that the page draws them with the same template and downloads them the
+same way.
 """
 
 from django.urls import reverse
@@ -15,7 +17,10 @@ from quizzes.report_tables import (
     Cell,
     Column,
     Table,
+    few_learners,
     language_label as quiz_language_label,
+    overconfidence_table,
+    summary_table,
 )
 
 
@@ -37,10 +42,6 @@ def build(report, steps, endings, *, language_names):
     ]
 
 
-def _few(report):
-    return gettext("fewer than %(least)d learners") % {"least": report.min_learners}
-
-
 def _step_cell(step):
     return Cell(
         f"{step.order}. {step.key}",
@@ -49,29 +50,16 @@ def _step_cell(step):
 
 
 def _summary(report):
-    table = Table(
-        "summary",
+    return summary_table(
+        report,
         gettext("Runs"),
-        [Column(gettext("measure")), Column(gettext("value"), NUMBER)],
         [
-            [Cell(gettext("learners")), Cell(report.learners)],
-            [Cell(gettext("runs started")), Cell(report.started)],
-            [Cell(gettext("runs finished")), Cell(report.finished)],
-            [Cell(gettext("mean score of finished runs")), Cell(report.mean_score)],
+            (gettext("learners"), Cell(report.learners)),
+            (gettext("runs started"), Cell(report.started)),
+            (gettext("runs finished"), Cell(report.finished)),
+            (gettext("mean score of finished runs"), Cell(report.mean_score)),
         ],
     )
-    # Said in the file too, as a download travels without the page.
-    if report.languages_left_out:
-        table.rows.append(
-            [
-                Cell(
-                    gettext("languages not counted (fewer than %(least)d learners)")
-                    % {"least": report.min_learners}
-                ),
-                Cell(report.languages_left_out),
-            ]
-        )
-    return table
 
 
 def _endings(report, endings):
@@ -104,7 +92,7 @@ def _endings(report, endings):
                 Cell(stats.learners if stats else 0),
                 Cell(
                     stats.mean_score if stats else None,
-                    note=_few(report) if stats and stats.suppressed else "",
+                    note=few_learners(report) if stats and stats.suppressed else "",
                 ),
             ]
         )
@@ -141,7 +129,7 @@ def _choices(report, steps):
                     Cell(stats.choices.get(choice.pk, 0) if shown else None),
                     Cell(
                         stats.share(choice.pk) if shown else None,
-                        note="" if shown or stats is None else _few(report),
+                        note="" if shown or stats is None else few_learners(report),
                     ),
                 ]
             )
@@ -180,14 +168,13 @@ def _went_wrong(report, steps):
 
 
 def _overconfidence(report, steps):
-    table = Table(
-        "overconfidence",
-        gettext("Overconfidence"),
-        [
+    return overconfidence_table(
+        report,
+        title=gettext("Overconfidence"),
+        columns=[
             Column(gettext("step")),
             Column(gettext("“Very sure” turns"), COUNT),
             Column(gettext("of them unsafe or risky"), COUNT),
-            Column(gettext("overconfidence"), PERCENT),
         ],
         description=gettext(
             "The share of turns answered “Very sure” whose choice was unsafe "
@@ -195,24 +182,18 @@ def _overconfidence(report, steps):
             "sure” show no figures."
         )
         % {"least": report.min_learners},
-    )
-    for step in steps:
-        stats = report.steps.get(step.pk)
-        if stats is None or stats.suppressed:
-            continue
-        hidden = stats.overconfidence_suppressed
-        table.rows.append(
-            [
+        rows=[
+            (
                 _step_cell(step),
-                Cell(None if hidden else stats.sure_turns),
-                Cell(None if hidden else stats.sure_wrong),
-                Cell(
-                    None if hidden else stats.overconfidence,
-                    note=_few(report) if hidden else "",
-                ),
-            ]
-        )
-    return table
+                stats.sure_turns,
+                stats.sure_wrong,
+                stats.overconfidence,
+                stats.overconfidence_suppressed,
+            )
+            for step in steps
+            if (stats := report.steps.get(step.pk)) and not stats.suppressed
+        ],
+    )
 
 
 def _languages(report, names):
@@ -234,7 +215,7 @@ def _languages(report, names):
         % {"least": report.min_learners},
     )
     for row in report.languages:
-        note = _few(report) if row.suppressed else ""
+        note = few_learners(report) if row.suppressed else ""
         table.rows.append(
             [
                 Cell(language_label(row.code, names)),

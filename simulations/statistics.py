@@ -5,7 +5,7 @@ Learners are counted, not turns: one learner is one account or one
 anonymous key (quizzes.models.learner_identity), however many runs they
 played. ``analyse`` is pure computation over plain rows, so that it can be
 checked against numbers worked out by hand; ``simulation_report`` loads the
-rows with two flat queries.
+rows with two flat queries and caches the result, as the quiz statistics do.
 
 As in the quiz statistics, a figure from fewer than MIN_LEARNERS learners is
 not shown, and the figures over every language are the sum of the languages
@@ -16,8 +16,11 @@ never reveals a language too small to be shown.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db.models import Count, Max
+
 from quizzes.models import learner_identity
-from quizzes.statistics import MIN_LEARNERS, mean
+from quizzes.statistics import CACHE_SECONDS, MIN_LEARNERS, mean
 
 from .models import Choice, Run, Turn
 
@@ -277,22 +280,64 @@ def load_rows(simulation):
     return {"runs": runs, "turns": turns}
 
 
-def simulation_report(steps, endings, *, rows, language=None):
-    """Return the Report of a simulation over its load_rows().
+def cache_key(simulation):
+    """Return the simulation's cache key, which changes with every turn taken.
+
+    Unlike a quiz's, the report counts runs in progress too, so a started
+    run or a turn changes the key, and an erased one lowers the counts. An
+    edit to the simulation (publishing, say) changes ``updated_at``; one to
+    a choice's safety alone shows within CACHE_SECONDS, as for quizzes.
+    """
+    state = (
+        Run.objects.filter(simulation=simulation)
+        .order_by()
+        .aggregate(
+            run_count=Count("pk", distinct=True),
+            turn_count=Count("turns"),
+            last_start=Max("started_at"),
+            last_turn=Max("turns__answered_at"),
+        )
+    )
+    return "simulation-statistics:1:{}:{}:{}:{}:{}:{}".format(
+        simulation.pk,
+        simulation.updated_at.timestamp(),
+        state["run_count"],
+        state["turn_count"],
+        *(
+            when.timestamp() if when else 0
+            for when in (state["last_start"], state["last_turn"])
+        ),
+    )
+
+
+def simulation_report(simulation, steps, endings, *, language=None, key=None):
+    """Return the simulation's Report, from the cache while no turn was taken.
 
     ``steps`` are its steps with their choices prefetched, ``endings`` its
     endings, so that the page draws its tables from the same rows.
     """
-    return analyse(
-        choices={
-            choice.pk: choice.safety for step in steps for choice in step.choices.all()
-        },
-        endings={ending.pk: ending.outcome for ending in endings},
-        language=language,
-        **rows,
+    key = f"{key or cache_key(simulation)}:{language!r}"
+    report = cache.get(key)
+    if report is None:
+        report = analyse(
+            choices={
+                choice.pk: choice.safety
+                for step in steps
+                for choice in step.choices.all()
+            },
+            endings={ending.pk: ending.outcome for ending in endings},
+            language=language,
+            **load_rows(simulation),
+        )
+        cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+def languages_of(simulation):
+    """Return the languages runs of this simulation were played in."""
+    return list(
+        Run.objects.filter(simulation=simulation)
+        .order_by("language")
+        .values_list("language", flat=True)
+        .distinct()
     )
-
-
-def languages_of(rows):
-    """Return the languages the runs were played in."""
-    return sorted({run.language for run in rows["runs"]})

@@ -68,3 +68,52 @@ def play(simulation, choices, *, learner_key="tester", user=None, confidence=Non
     for position, choice in enumerate(choices, start=1):
         assert run.take(position=position, choice=choice, confidence=confidence)
     return run
+
+
+def covering_paths(simulation):
+    """Return paths from the start to an ending that take every choice.
+
+    Every path is countless once a choice leads back ("ask again"), and the
+    loop-free ones run to hundreds; what can break is a step, a choice or
+    an ending, so each choice is taken once: the shortest way to its step,
+    the choice, then the shortest way on to an ending. Every ending is
+    reached, as each has a choice leading to it.
+    """
+    steps = {
+        step.pk: list(step.choices.select_related("ending"))
+        for step in simulation.steps.all()
+    }
+    # The shortest way from the start to each step.
+    to_step, todo = {simulation.start_id: []}, deque([simulation.start_id])
+    while todo:
+        step = todo.popleft()
+        for choice in steps[step]:
+            if choice.next_step_id and choice.next_step_id not in to_step:
+                to_step[choice.next_step_id] = [*to_step[step], choice]
+                todo.append(choice.next_step_id)
+    # The shortest way from each step to an ending, found backwards.
+    to_end = {
+        step: [next(c for c in choices if c.ending_id)]
+        for step, choices in steps.items()
+        if any(c.ending_id for c in choices)
+    }
+    grown = True
+    while grown:
+        grown = False
+        for step, choices in steps.items():
+            onward = [c for c in choices if c.next_step_id in to_end]
+            best = min(onward, key=lambda c: len(to_end[c.next_step_id]), default=None)
+            if best and (
+                step not in to_end
+                or len(to_end[best.next_step_id]) + 1 < len(to_end[step])
+            ):
+                to_end[step] = [best, *to_end[best.next_step_id]]
+                grown = True
+    paths = []
+    for step, choices in steps.items():
+        for choice in choices:
+            rest = [] if choice.ending_id else to_end[choice.next_step_id]
+            path = [*to_step[step], choice, *rest]
+            if path not in paths:
+                paths.append(path)
+    return paths

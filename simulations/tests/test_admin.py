@@ -420,3 +420,35 @@ def test_a_forged_simulation_for_a_new_step_is_refused_cleanly(editor_client, va
     response = editor_client.post(url("step", "add") + f"?simulation={value}", data)
     assert response.status_code == 200
     assert not Step.objects.filter(key="again").exists()
+
+
+def test_publishing_is_refused_without_a_safe_and_an_unsafe_ending(editor_client):
+    simulation = make_simulation(is_published=False)
+    simulation.endings.filter(key="scammed").update(outcome="recovered")
+    response = editor_client.post(
+        url("simulation", "change", simulation.pk),
+        simulation_data(simulation, is_published="on"),
+    )
+    assert response.status_code == 200
+    assertContains(
+        response, "A simulation needs at least one safe and one unsafe ending."
+    )
+    simulation.refresh_from_db()
+    assert not simulation.is_published
+
+
+def test_a_published_simulation_keeps_a_safe_and_an_unsafe_ending(editor_client):
+    simulation = make_simulation()
+    data = simulation_data(simulation, is_published="on")
+    scammed = next(
+        name.removesuffix("-key")
+        for name, value in data.items()
+        if name.startswith("endings-") and value == "scammed"
+    )
+    data[f"{scammed}-outcome"] = "recovered"
+    response = editor_client.post(url("simulation", "change", simulation.pk), data)
+    assert response.status_code == 200
+    assertContains(
+        response, "A simulation needs at least one safe and one unsafe ending."
+    )
+    assert simulation.endings.get(key="scammed").outcome == "unsafe"

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from quizzes.confidence import Confidence
 from simulations.models import Run, Turn
 
 from .factories import load_fixture, paths_to_endings
@@ -77,6 +78,39 @@ def test_the_step_page_draws_the_mock_up_and_gives_nothing_away(client, simulati
         assertNotContains(page, f'value="{choice.key}"')
         assertNotContains(page, choice.get_safety_display())
     assert page["Cache-Control"].count("no-store") == 1
+
+
+def test_the_heading_is_short_and_the_narration_a_paragraph(client, simulation):
+    run = start(client, simulation)
+    page = client.get(reverse("simulations:run", args=[run.public_id]))
+    html = page.content.decode()
+    assert re.findall(r"<h1[^>]*>(.*?)</h1>", html) == ["Turn 1"]
+    assertContains(
+        page, '<p class="sim__narration">Your phone rings during lunch.</p>', html=True
+    )
+
+
+def test_confidence_is_asked_as_in_quizzes(client, simulation):
+    """The quizzes' field, template and scale: one look, one meaning."""
+    assert Turn._meta.get_field("confidence").choices == Confidence.choices
+    run = start(client, simulation)
+    page = client.get(reverse("simulations:run", args=[run.public_id]))
+    assertContains(page, '<fieldset class="confidence"')
+    assertContains(page, 'class="confidence__input"', count=3)
+    assertNotContains(page, "sim-confidence")
+    for _level, label in Confidence.choices:
+        assertContains(page, f"<span>{label}</span>", html=True)
+    # Optional here, as the score is the ending's.
+    assertContains(page, "(optional)")
+    choice = run.step.choices.first()
+    url = reverse("simulations:choose", args=[run.public_id, 1])
+    refused = client.post(url, {"choice": value_of(page, choice.text), "confidence": 4})
+    assertContains(
+        refused,
+        "Choose one of the three levels: not sure, fairly sure or very sure.",
+        status_code=400,
+    )
+    assert "autofocus" in refused.content.decode().split('name="confidence"')[1]
 
 
 def test_the_debrief_shows_the_chain_and_confidently_wrong(client, simulation):

@@ -1,10 +1,13 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from quizzes import personal_data
 from quizzes.tests.factories import count_queries
 from simulations import statistics
 from simulations.admin_views import steps_of
+from simulations.models import Choice, Run
 from simulations.statistics import RunRow, TurnRow, analyse
 
 from .admin_factories import make_simulation, play_runs
@@ -15,8 +18,7 @@ pytestmark = pytest.mark.django_db
 def report_of(simulation, language=None):
     steps = steps_of(simulation)
     endings = list(simulation.endings.all())
-    rows = statistics.load_rows(simulation)
-    return statistics.simulation_report(steps, endings, rows=rows, language=language)
+    return statistics.simulation_report(simulation, steps, endings, language=language)
 
 
 @pytest.fixture
@@ -205,3 +207,31 @@ def test_statistics_queries_do_not_grow_with_runs(analyst_client, played):
     )
     assert count_queries(lambda: analyst_client.get(statistics_url(played))) == few
     assert few <= 12
+
+
+def test_the_report_is_cached_until_a_run_or_turn_changes(analyst_client, played):
+    def get():
+        return analyst_client.get(statistics_url(played))
+
+    cold = count_queries(get)
+    warm = count_queries(get)
+    # The rows and the analysis are skipped: only the key is worked out.
+    assert warm < cold
+    assert get().context["report"].started == 17
+    # A run started is counted at once; erased before it ended, it goes.
+    Run.objects.start(
+        simulation=played, user=AnonymousUser(), learner_key="late", language="en"
+    )
+    assert get().context["report"].started == 18
+    personal_data.erase(user=AnonymousUser(), learner_key="late")
+    assert get().context["report"].started == 17
+    # A turn taken, too.
+    run = Run.objects.start(
+        simulation=played, user=AnonymousUser(), learner_key="later", language="en"
+    )
+    hang_up = Choice.objects.get(key="hang-up", step__simulation=played)
+    assert run.take(position=1, choice=hang_up)
+    assert get().context["report"].endings[run.ending_id].runs == 12
+    # As does the content, once saved (publishing saves the simulation).
+    played.save()
+    assert count_queries(get) == cold

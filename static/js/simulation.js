@@ -40,11 +40,8 @@
     }
     current.replaceWith(body);
     document.title = page.title;
-    var turn = page.querySelector(".sim__turn");
-    var oldTurn = document.querySelector(".sim__turn");
-    if (turn && oldTurn) {
-      oldTurn.textContent = turn.textContent;
-    }
+    var turn = document.getElementById("sim-step-title");
+    var narration = body.querySelector(".sim__narration");
     var words = replaceMessages(page);
     var errors = body.querySelectorAll("[data-announce]");
     Array.prototype.forEach.call(errors, function (element) {
@@ -56,7 +53,7 @@
       target.focus();
     }
     if (!errors.length && turn) {
-      words.unshift(turn.textContent);
+      words.unshift(turn.textContent, narration ? narration.textContent : "");
     }
     // Spoken a moment after the focus moves, so that the two do not clash.
     window.setTimeout(function () {
