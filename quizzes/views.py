@@ -12,7 +12,7 @@ from django.db.models import (
     Q,
     prefetch_related_objects,
 )
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,9 @@ from .models import (
     learner_rows,
 )
 from .signal_detection import discernment
+
+# A refused answer, kept from its post for the page the redirect opens.
+DRAFT_SESSION_KEY = "answer_draft"
 
 # What feedback reads of the pages a question links to: titles, not texts.
 TEACHING = tuple(f"question__{name}" for name in Question.TEACHING_PAGES)
@@ -235,6 +238,9 @@ def question_etag(request, public_id, position):
         return None
     # The view shows this same answer: it need not be read twice.
     request.found_answer = answer
+    if DRAFT_SESSION_KEY in request.session:
+        # A refused answer waits to be shown: the page is made again.
+        return None
     return learner_etag(
         request, answer.answered_at, answer.attempt.completed_at, answer.waiting
     )
@@ -251,10 +257,32 @@ def question(request, public_id, position):
     attempt = answer.attempt
     if not answer.is_answered and answer.waiting:
         return redirect(question_url(attempt, current_position(attempt)))
+    draft = request.session.pop(DRAFT_SESSION_KEY, None)
+    if draft and draft.get("answer") == answer.pk and not answer.is_answered:
+        return render_question(request, attempt, answer, draft=draft["data"])
     return render_question(request, attempt, answer)
 
 
-def render_question(request, attempt, answer, form=None, status=200, chosen=None):
+def keep_draft(request, answer, form):
+    """Keep a refused answer for the question page that the redirect opens.
+
+    Only the form's own fields are kept, each cut to as many values as the
+    question has options, so a crafted post cannot grow the session.
+    """
+    limit = len(form.by_key) + 1
+    request.session[DRAFT_SESSION_KEY] = {
+        "answer": answer.pk,
+        "data": {
+            name: [value[:64] for value in form.data.getlist(name)[:limit]]
+            for name in form.fields
+            if name in form.data
+        },
+    }
+
+
+def render_question(
+    request, attempt, answer, form=None, status=200, chosen=None, draft=None
+):
     show_feedback = answer.is_answered and attempt.gives_immediate_feedback
     if show_feedback:
         # The pages that teach the question are linked from the feedback
@@ -272,7 +300,16 @@ def render_question(request, attempt, answer, form=None, status=200, chosen=None
         prefetch_related_objects([answer], "question__choices")
     choices = attempt.shuffled_choices(answer.question)
     if form is None and not answer.is_answered:
-        form = AnswerForm(answer.question, choices, certainty_required=attempt.uses_cbm)
+        data = None
+        if draft is not None:
+            data = QueryDict(mutable=True)
+            for name, values in draft.items():
+                data.setlist(name, values)
+        form = AnswerForm(
+            answer.question, choices, data=data, certainty_required=attempt.uses_cbm
+        )
+        if data is not None:
+            form.is_valid()
     total = answer.total
     return render(
         request,
@@ -327,7 +364,13 @@ def answer_question(request, public_id, position):
         certainty_required=attempt.uses_cbm,
     )
     if not form.is_valid():
-        return render_question(request, attempt, answer, form=form, status=400)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return render_question(request, attempt, answer, form=form, status=400)
+        # Post/Redirect/Get even for a refused answer: the question's own
+        # address shows what was refused, and a reload asks for nothing
+        # to be sent again.
+        keep_draft(request, answer, form)
+        return redirect(question_url(attempt, position))
     selected = form.selected_choices()
     recorded = answer.record(selected, confidence=form.chosen_confidence())
     if not recorded:
