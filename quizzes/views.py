@@ -35,10 +35,14 @@ from .models import (
     Quiz,
     Reading,
     ReviewCalendar,
+    ReviewItem,
     learner_key,
     learner_rows,
 )
 from .signal_detection import discernment
+
+# A result with more answers than this folds them away behind a summary.
+ANSWERS_SHOWN_OPEN = 5
 
 # A refused answer, kept from its post for the page the redirect opens.
 DRAFT_SESSION_KEY = "answer_draft"
@@ -155,8 +159,19 @@ def result_etag(request, public_id):
         .values_list("completed_at", flat=True)
         .first()
     )
+    if not finished:
+        return None
+    # The page's "what next" changes when another quiz is finished or a
+    # review comes due: either makes the page again.
+    key = learner_key(request)
+    latest = (
+        Attempt.objects.for_learner(request.user, key)
+        .finished()
+        .aggregate(latest=Max("completed_at"))["latest"]
+    )
+    due = ReviewItem.objects.for_learner(request.user, key).live().due().count()
     # Whose result it is, the view checks; the ETag says who asks.
-    return finished and learner_etag(request, public_id, finished)
+    return learner_etag(request, public_id, finished, latest, due)
 
 
 @require_safe
@@ -195,10 +210,45 @@ def attempt_detail(request, public_id):
             "correct_count": sum(answer.is_correct for answer in answers),
             "total": len(answers),
             "only_mistakes": shown is not answers,
+            "answers_open": shown is not answers or len(shown) <= ANSWERS_SHOWN_OPEN,
+            **what_next(request, attempt, answers),
             "discernment": discernment(answers),
             **certainty.result_figures(answers, cbm=attempt.uses_cbm),
         },
     )
+
+
+def what_next(request, attempt, answers):
+    """Return where the result page sends the learner on to.
+
+    The next quiz not yet finished, the pages that teach what was missed
+    (read with the answers already), and how many review cards are due,
+    counted as the review page counts them.
+    """
+    if request.user.has_perm("quizzes.view_learner_progress") and (
+        attempt.user_id is None or attempt.user_id != request.user.pk
+    ):
+        # Staff reading a learner's result: their own next steps are no help.
+        return {"next_quiz": None, "missed_pages": [], "due_reviews": 0}
+    missed = {}
+    for answer in answers:
+        if not answer.is_correct:
+            for page in answer.question.teaches():
+                missed.setdefault((type(page), page.pk), page)
+    next_quiz = None
+    if attempt.quiz_id and not attempt.is_review:
+        next_quiz = (
+            Quiz.objects.published()
+            .not_finished_by(request.user, learner_key(request))
+            .next_after(attempt.quiz)
+        )
+    cards = review_cards.cards_for(request.user, learner_key(request))
+    due_reviews = len(review_cards.due(cards))
+    return {
+        "next_quiz": next_quiz,
+        "missed_pages": list(missed.values()),
+        "due_reviews": due_reviews,
+    }
 
 
 def find_answer(request, public_id, position):
