@@ -4,13 +4,13 @@ from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.encoding import escape_uri_path
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
 from awareness.languages import bcp47, site_languages
-from awareness.rendering import render_markdown
+from awareness.rendering import link_hotlines, render_markdown
 
 register = template.Library()
 
@@ -19,6 +19,16 @@ register = template.Library()
 def markdown(text):
     """Render staff-written Markdown as sanitised HTML."""
     return mark_safe(render_markdown(text or ""))
+
+
+@register.filter(is_safe=True)
+def hotlines(text):
+    """Return text with its hotline numbers as tel: links, escaped if plain.
+
+    For fields shown as they are; Markdown (the markdown filter) has its
+    hotlines linked already.
+    """
+    return mark_safe(link_hotlines(str(conditional_escape(text or ""))))
 
 
 def _plain_text(text):
