@@ -487,9 +487,9 @@ def test_a_reader_switches_language_and_stays_on_the_page(
 
     page.goto(url_in("zh-hans", "case_study_detail", "order-decryption"))
     shots(page, "a case in Simplified Chinese")
+    open_menu(page)
     switcher = page.get_by_role("navigation", name="语言")
     expect(switcher.locator("[aria-current=true]")).to_have_text("简体中文")
-    open_menu(page)
     tab_to(page, switcher.get_by_role("link", name="繁體中文（台灣）"))
     follow(page)
     assert page.url.endswith(url_in("zh-hant", "case_study_detail", "order-decryption"))
