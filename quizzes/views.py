@@ -225,8 +225,9 @@ def what_next(request, attempt, answers):
     (read with the answers already), and how many review cards are due,
     counted as the review page counts them.
     """
-    if request.user.has_perm("quizzes.view_learner_progress") and (
-        attempt.user_id is None or attempt.user_id != request.user.pk
+    if (
+        request.user.has_perm("quizzes.view_learner_progress")
+        and attempt.user_id != request.user.pk
     ):
         # Staff reading a learner's result: their own next steps are no help.
         return {"next_quiz": None, "missed_pages": [], "due_reviews": 0}
