@@ -57,7 +57,7 @@ urlpatterns = [
         name="forgotten",
     ),
     path("login/", views.SigninView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignoutView.as_view(), name="logout"),
     path(
         "password/change/",
         views.PasswordChangeView.as_view(

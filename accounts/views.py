@@ -378,3 +378,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class SignoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After the session is flushed, so the message lives in the new one.
+        messages.success(request, _("You are signed out."))
+        return response

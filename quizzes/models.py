@@ -46,6 +46,31 @@ class QuizQuerySet(ContentQuerySet):
         field = "case_study" if isinstance(item, CaseStudy) else "tip"
         return self.filter(**{f"questions__{field}": item}).distinct()
 
+    def not_finished_by(self, user, learner_key):
+        """Leave out the quizzes this learner has finished at least once."""
+        finished = (
+            Attempt.objects.for_learner(user, learner_key)
+            .finished()
+            # NOT IN with a NULL in it would leave out every quiz.
+            .filter(quiz__isnull=False)
+            .values("quiz")
+        )
+        return self.exclude(pk__in=finished)
+
+    def next_after(self, quiz):
+        """Return the first quiz after this one in order, else the first one.
+
+        One query: these are a handful of quizzes, compared in Python the
+        way Meta.ordering sorts them.
+        """
+        others = list(self.exclude(pk=quiz.pk).order_by("order", "title", "pk"))
+        later = [
+            other
+            for other in others
+            if (other.order, other.title) > (quiz.order, quiz.title)
+        ]
+        return (later or others or [None])[0]
+
 
 class Quiz(Publishable):
     class Feedback(models.TextChoices):

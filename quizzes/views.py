@@ -12,7 +12,7 @@ from django.db.models import (
     Q,
     prefetch_related_objects,
 )
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,10 +35,17 @@ from .models import (
     Quiz,
     Reading,
     ReviewCalendar,
+    ReviewItem,
     learner_key,
     learner_rows,
 )
 from .signal_detection import discernment
+
+# A result with more answers than this folds them away behind a summary.
+ANSWERS_SHOWN_OPEN = 5
+
+# A refused answer, kept from its post for the page the redirect opens.
+DRAFT_SESSION_KEY = "answer_draft"
 
 # What feedback reads of the pages a question links to: titles, not texts.
 TEACHING = tuple(f"question__{name}" for name in Question.TEACHING_PAGES)
@@ -152,8 +159,19 @@ def result_etag(request, public_id):
         .values_list("completed_at", flat=True)
         .first()
     )
+    if not finished:
+        return None
+    # The page's "what next" changes when another quiz is finished or a
+    # review comes due: either makes the page again.
+    key = learner_key(request)
+    latest = (
+        Attempt.objects.for_learner(request.user, key)
+        .finished()
+        .aggregate(latest=Max("completed_at"))["latest"]
+    )
+    due = ReviewItem.objects.for_learner(request.user, key).live().due().count()
     # Whose result it is, the view checks; the ETag says who asks.
-    return finished and learner_etag(request, public_id, finished)
+    return learner_etag(request, public_id, finished, latest, due)
 
 
 @require_safe
@@ -192,10 +210,46 @@ def attempt_detail(request, public_id):
             "correct_count": sum(answer.is_correct for answer in answers),
             "total": len(answers),
             "only_mistakes": shown is not answers,
+            "answers_open": shown is not answers or len(shown) <= ANSWERS_SHOWN_OPEN,
+            **what_next(request, attempt, answers),
             "discernment": discernment(answers),
             **certainty.result_figures(answers, cbm=attempt.uses_cbm),
         },
     )
+
+
+def what_next(request, attempt, answers):
+    """Return where the result page sends the learner on to.
+
+    The next quiz not yet finished, the pages that teach what was missed
+    (read with the answers already), and how many review cards are due,
+    counted as the review page counts them.
+    """
+    if (
+        request.user.has_perm("quizzes.view_learner_progress")
+        and attempt.user_id != request.user.pk
+    ):
+        # Staff reading a learner's result: their own next steps are no help.
+        return {"next_quiz": None, "missed_pages": [], "due_reviews": 0}
+    missed = {}
+    for answer in answers:
+        if not answer.is_correct:
+            for page in answer.question.teaches():
+                missed.setdefault((type(page), page.pk), page)
+    next_quiz = None
+    if attempt.quiz_id and not attempt.is_review:
+        next_quiz = (
+            Quiz.objects.published()
+            .not_finished_by(request.user, learner_key(request))
+            .next_after(attempt.quiz)
+        )
+    cards = review_cards.cards_for(request.user, learner_key(request))
+    due_reviews = len(review_cards.due(cards))
+    return {
+        "next_quiz": next_quiz,
+        "missed_pages": list(missed.values()),
+        "due_reviews": due_reviews,
+    }
 
 
 def find_answer(request, public_id, position):
@@ -235,6 +289,9 @@ def question_etag(request, public_id, position):
         return None
     # The view shows this same answer: it need not be read twice.
     request.found_answer = answer
+    if DRAFT_SESSION_KEY in request.session:
+        # A refused answer waits to be shown: the page is made again.
+        return None
     return learner_etag(
         request, answer.answered_at, answer.attempt.completed_at, answer.waiting
     )
@@ -251,10 +308,32 @@ def question(request, public_id, position):
     attempt = answer.attempt
     if not answer.is_answered and answer.waiting:
         return redirect(question_url(attempt, current_position(attempt)))
+    draft = request.session.pop(DRAFT_SESSION_KEY, None)
+    if draft and draft.get("answer") == answer.pk and not answer.is_answered:
+        return render_question(request, attempt, answer, draft=draft["data"])
     return render_question(request, attempt, answer)
 
 
-def render_question(request, attempt, answer, form=None, status=200, chosen=None):
+def keep_draft(request, answer, form):
+    """Keep a refused answer for the question page that the redirect opens.
+
+    Only the form's own fields are kept, each cut to as many values as the
+    question has options, so a crafted post cannot grow the session.
+    """
+    limit = len(form.by_key) + 1
+    request.session[DRAFT_SESSION_KEY] = {
+        "answer": answer.pk,
+        "data": {
+            name: [value[:64] for value in form.data.getlist(name)[:limit]]
+            for name in form.fields
+            if name in form.data
+        },
+    }
+
+
+def render_question(
+    request, attempt, answer, form=None, status=200, chosen=None, draft=None
+):
     show_feedback = answer.is_answered and attempt.gives_immediate_feedback
     if show_feedback:
         # The pages that teach the question are linked from the feedback
@@ -272,7 +351,16 @@ def render_question(request, attempt, answer, form=None, status=200, chosen=None
         prefetch_related_objects([answer], "question__choices")
     choices = attempt.shuffled_choices(answer.question)
     if form is None and not answer.is_answered:
-        form = AnswerForm(answer.question, choices, certainty_required=attempt.uses_cbm)
+        data = None
+        if draft is not None:
+            data = QueryDict(mutable=True)
+            for name, values in draft.items():
+                data.setlist(name, values)
+        form = AnswerForm(
+            answer.question, choices, data=data, certainty_required=attempt.uses_cbm
+        )
+        if data is not None:
+            form.is_valid()
     total = answer.total
     return render(
         request,
@@ -327,7 +415,13 @@ def answer_question(request, public_id, position):
         certainty_required=attempt.uses_cbm,
     )
     if not form.is_valid():
-        return render_question(request, attempt, answer, form=form, status=400)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return render_question(request, attempt, answer, form=form, status=400)
+        # Post/Redirect/Get even for a refused answer: the question's own
+        # address shows what was refused, and a reload asks for nothing
+        # to be sent again.
+        keep_draft(request, answer, form)
+        return redirect(question_url(attempt, position))
     selected = form.selected_choices()
     recorded = answer.record(selected, confidence=form.chosen_confidence())
     if not recorded:

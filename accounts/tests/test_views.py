@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.forms import AccountDetailsForm, SignupForm
 from quizzes.models import Attempt
@@ -172,6 +172,20 @@ def test_log_out_is_a_post(client, django_user_model):
     client.force_login(user)
     assert client.get("/en/accounts/logout/").status_code == 405
     assertRedirects(client.post("/en/accounts/logout/"), "/en/")
+
+
+def test_the_header_names_who_is_signed_in_and_signing_out_says_so(
+    client, django_user_model
+):
+    user = django_user_model.objects.create_user("learner<b>", password=PASSWORD)
+    client.force_login(user)
+    page = client.get("/en/")
+    assertContains(page, "Signed in as <strong>learner&lt;b&gt;</strong>", html=False)
+    assertContains(page, 'action="/en/accounts/logout/"')
+    home = client.post("/en/accounts/logout/", follow=True)
+    assertContains(home, "You are signed out.")
+    assertNotContains(home, "Signed in as")
+    assertNotContains(client.get("/en/"), "You are signed out.")
 
 
 def test_password_change_and_reset(client, django_user_model):

@@ -6,13 +6,13 @@ from django.urls import reverse, translate_url
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
 from awareness.languages import bcp47, site_languages
-from awareness.rendering import render_markdown
+from awareness.rendering import link_hotlines, render_markdown
 from quizzes.review import utc_offset_label
 
 register = template.Library()
@@ -22,6 +22,16 @@ register = template.Library()
 def markdown(text):
     """Render staff-written Markdown as sanitised HTML."""
     return mark_safe(render_markdown(text or ""))
+
+
+@register.filter(is_safe=True)
+def hotlines(text):
+    """Return text with its hotline numbers as tel: links, escaped if plain.
+
+    For fields shown as they are; Markdown (the markdown filter) has its
+    hotlines linked already.
+    """
+    return mark_safe(link_hotlines(str(conditional_escape(text or ""))))
 
 
 def _plain_text(text):

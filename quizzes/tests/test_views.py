@@ -208,6 +208,20 @@ def test_the_question_page_holds_no_trace_of_the_answer(client, quiz):
             answer(client, attempt, position, "Right", "Link", "Legit")
 
 
+def refused(client, url, data):
+    """Post a refused answer; return the question page its redirect opens.
+
+    Without JavaScript the refusal is shown at the question's own address,
+    never at the address of the post.
+    """
+    response = client.post(url, data)
+    question_url = url.removesuffix("answer/")
+    assertRedirects(response, question_url, fetch_redirect_response=False)
+    page = client.get(question_url)
+    assert page.status_code == 200
+    return page
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -222,9 +236,8 @@ def test_the_question_page_holds_no_trace_of_the_answer(client, quiz):
 )
 def test_malformed_answers_get_a_clear_message_and_no_500(client, quiz, data):
     attempt = start(client, quiz)
-    response = client.post(f"/en/attempts/{attempt.public_id}/1/answer/", data)
-    assert response.status_code == 400
-    assertContains(response, "form-error", status_code=400)
+    response = refused(client, f"/en/attempts/{attempt.public_id}/1/answer/", data)
+    assertContains(response, "form-error")
     assert not Answer.objects.get(attempt=attempt, position=1).is_answered
     answer(client, attempt, 1, "Right")
     assert Answer.objects.get(attempt=attempt, position=1).is_answered
@@ -233,10 +246,10 @@ def test_malformed_answers_get_a_clear_message_and_no_500(client, quiz, data):
 def test_a_choice_from_another_question_is_refused(client, quiz):
     attempt = start(client, quiz)
     foreign = keys(client, attempt, 2, "Link")
-    response = client.post(
-        f"/en/attempts/{attempt.public_id}/1/answer/", {"choice": foreign}
+    response = refused(
+        client, f"/en/attempts/{attempt.public_id}/1/answer/", {"choice": foreign}
     )
-    assertContains(response, "not part of this question", status_code=400)
+    assertContains(response, "not part of this question")
 
 
 def test_duplicated_choices_count_once(client, quiz):
@@ -265,8 +278,8 @@ def test_select_all_refuses_an_empty_answer_and_the_learner_can_retry(
         if earlier < position:
             answer(client, attempt, earlier, *texts)
     url = f"/en/attempts/{attempt.public_id}/{position}/answer/"
-    response = client.post(url, {})
-    assertContains(response, message, status_code=400)
+    response = refused(client, url, {})
+    assertContains(response, message)
     assert not Answer.objects.get(attempt=attempt, position=position).is_answered
     chosen = keys(client, attempt, position, "Link", "tap http://refund.example ")
     assert client.post(url, {"choice": chosen}).status_code == 302
@@ -350,9 +363,12 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
         "question": 4,
         "answer": 10,
         "feedback": 6,
-        # One query more than the page needs, for the ETag that lets a
-        # reload of the same page be a 304 (see below).
-        "result": 6,
+        # Three queries more than the page needs, for the ETag that lets
+        # a reload of the same page be a 304 (see below): the attempt, the
+        # learner's latest finished attempt and their due reviews. "What
+        # next" reads the next quiz and the learner's review cards (one
+        # query while there are none, as here).
+        "result": 11,
         # One for the calibration chart (rated answers counted per level),
         # two for the simulations section (its runs, and their state in
         # the ETag).
@@ -534,8 +550,10 @@ def test_flagging_parts_and_nothing_at_once_is_refused_and_can_be_retried(client
     attempt = start(client, quiz)
     url = f"/en/attempts/{attempt.public_id}/1/answer/"
     flag = keys(client, attempt, 1, "tap http://refund.example ")
-    response = client.post(url, {"choice": flag, "nothing": "on"})
-    assertContains(response, "Choose one or the other", status_code=400)
+    response = refused(client, url, {"choice": flag, "nothing": "on"})
+    assertContains(response, "Choose one or the other")
+    # What was marked is still marked, for the learner to correct.
+    assert re.search(rf'value="{flag[0]}"[^>]* checked', response.content.decode())
     assert not Answer.objects.get(attempt=attempt, position=1).is_answered
     assert client.post(url, {"choice": flag}).status_code == 302
 
@@ -567,3 +585,47 @@ def test_a_right_choice_names_no_belief(client):
     answer(client, attempt, 1, "Hang up.")
     page = client.get(f"/en/attempts/{attempt.public_id}/1/")
     assertNotContains(page, "The belief behind this choice")
+
+
+def test_a_refused_answer_shows_once_and_is_not_a_stale_304(client, quiz):
+    attempt = start(client, quiz)
+    url = f"/en/attempts/{attempt.public_id}/1/"
+    etag = client.get(url)["ETag"]
+    client.post(url + "answer/", {})
+    page = client.get(url, headers={"if-none-match": etag})
+    assertContains(page, "Choose an answer before you continue.")
+    again = client.get(url)
+    assertNotContains(again, "form-error")
+
+
+def test_a_refused_answer_sent_by_the_script_comes_back_in_place(client, quiz):
+    attempt = start(client, quiz)
+    response = client.post(
+        f"/en/attempts/{attempt.public_id}/1/answer/",
+        {},
+        headers={"x-requested-with": "fetch"},
+    )
+    assertContains(response, "Choose an answer before you continue.", status_code=400)
+
+
+def test_focus_starts_at_the_question_and_at_the_first_option_after_an_error(
+    client, quiz
+):
+    attempt = start(client, quiz)
+    url = f"/en/attempts/{attempt.public_id}/1/"
+    page = client.get(url).content.decode()
+    assert re.search(r'<legend[^>]*tabindex="-1" autofocus', page)
+    assert page.count("autofocus") == 1
+    client.post(url + "answer/", {})
+    page = client.get(url).content.decode()
+    assert not re.search(r"<legend[^>]*autofocus", page)
+    assert re.search(r'<input[^>]*type="radio"[^>]*autofocus', page)
+    assert page.count("autofocus") == 1
+
+
+def test_a_draft_kept_for_another_question_is_not_shown(client, quiz):
+    attempt = start(client, quiz)
+    client.post(f"/en/attempts/{attempt.public_id}/1/answer/", {})
+    answer(client, attempt, 1, "Right")
+    page = client.get(f"/en/attempts/{attempt.public_id}/2/")
+    assertNotContains(page, "form-error")
