@@ -14,6 +14,7 @@ import tomllib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -36,11 +37,12 @@ HTML_LANG = {"en": "en", "zh-hans": "zh-Hans"}
 
 @pytest.fixture(scope="module")
 def real_content(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    # Loaded once for the module inside a transaction that is rolled back
+    # afterwards, so that no quiz, case or simulation outlives these tests.
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_content", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        Simulation.objects.all().delete()
+        yield
+        transaction.set_rollback(True)
 
 
 # The pages' own words, looked up in the active language; through a name
