@@ -38,7 +38,7 @@ from .models import (
     learner_key,
     learner_rows,
 )
-from .signal_detection import discernment
+from .signal_detection import MIN_EACH_FOR_BIAS, discernment, pooled
 
 # What feedback reads of the pages a question links to: titles, not texts.
 TEACHING = tuple(f"question__{name}" for name in Question.TEACHING_PAGES)
@@ -192,10 +192,32 @@ def attempt_detail(request, public_id):
             "correct_count": sum(answer.is_correct for answer in answers),
             "total": len(answers),
             "only_mistakes": shown is not answers,
-            "discernment": discernment(answers),
+            **discernment_context(attempt, answers),
             **certainty.result_figures(answers, cbm=attempt.uses_cbm),
         },
     )
+
+
+def discernment_context(attempt, answers):
+    """Return this attempt's scam-or-legit counts, and the learner's pooled ones.
+
+    One query, and only when the attempt held a scam-or-legit item: the
+    bias verdict reads every answer of the attempt's learner.
+    """
+    counts = discernment(answers)
+    if counts is None:
+        return {"discernment": None}
+    if attempt.user_id:
+        mine = Q(attempt__user_id=attempt.user_id)
+    elif attempt.learner_key:
+        mine = Q(attempt__user=None, attempt__learner_key=attempt.learner_key)
+    else:
+        mine = Q(attempt=attempt)
+    return {
+        "discernment": counts,
+        "pooled_discernment": pooled(Answer.objects.filter(mine)),
+        "min_each": MIN_EACH_FOR_BIAS,
+    }
 
 
 def find_answer(request, public_id, position):
@@ -427,6 +449,12 @@ def progress(request):
             "quizzes": list(quizzes.values()),
             "mastery": topic_mastery(answers) if attempts else [],
             "calibration": learner_calibration(attempts),
+            "discernment": (
+                pooled(Answer.objects.filter(attempt__in=[a.pk for a in attempts]))
+                if attempts
+                else None
+            ),
+            "min_each": MIN_EACH_FOR_BIAS,
             "readings": Reading.objects.for_learner(
                 request.user, learner_key(request)
             ).select_related("case_study", "tip"),
