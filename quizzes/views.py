@@ -24,7 +24,7 @@ from awareness.addresses import client_ip, network
 from awareness.page_cache import cache_public_page
 from awareness.throttle import hit, pseudonym, rate_limit, too_many_requests
 
-from . import confidence as certainty, review as review_cards
+from . import confidence as certainty, dashboard, review as review_cards
 from .forms import AnswerForm
 from .mastery import topic_mastery
 from .models import (
@@ -91,8 +91,17 @@ def learner_etag(request, *state):
 @require_safe
 @cache_public_page
 def quiz_list(request):
-    quizzes = Quiz.objects.visible_to(request.user).with_question_count()
-    return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
+    quizzes = list(Quiz.objects.visible_to(request.user).with_question_count())
+    board = dashboard.for_learner(request.user, learner_key(request))
+    return render(
+        request,
+        "quizzes/quiz_list.html",
+        {
+            "quizzes": board.annotate(quizzes),
+            "board": board,
+            "suggested": board.suggest(quizzes) if board.has_progress else None,
+        },
+    )
 
 
 @require_safe
