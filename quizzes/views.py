@@ -26,7 +26,7 @@ from awareness.throttle import hit, pseudonym, rate_limit, too_many_requests
 
 from . import confidence as certainty, dashboard, review as review_cards
 from .forms import AnswerForm
-from .mastery import topic_mastery
+from .mastery import MIN_ANSWERS, overall, topic_mastery
 from .models import (
     Answer,
     Attempt,
@@ -39,6 +39,7 @@ from .models import (
     learner_rows,
 )
 from .signal_detection import MIN_EACH_FOR_BIAS, discernment, pooled
+from .trend import score_trend
 
 # What feedback reads of the pages a question links to: titles, not texts.
 TEACHING = tuple(f"question__{name}" for name in Question.TEACHING_PAGES)
@@ -450,13 +451,17 @@ def progress(request):
         .only("mark", "question__topic")
         .order_by("-answered_at")[:MASTERY_ANSWERS]
     )
+    mastery = topic_mastery(answers) if attempts else []
     return render(
         request,
         "quizzes/progress.html",
         {
             "attempts": attempts,
             "quizzes": list(quizzes.values()),
-            "mastery": topic_mastery(answers) if attempts else [],
+            "mastery": mastery,
+            "overall": overall(mastery),
+            "min_answers": MIN_ANSWERS,
+            "trend": score_trend(attempts),
             "calibration": learner_calibration(attempts),
             "discernment": (
                 pooled(Answer.objects.filter(attempt__in=[a.pk for a in attempts]))

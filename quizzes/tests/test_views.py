@@ -442,7 +442,8 @@ def test_progress_shows_best_latest_and_mastery(client, quiz):
     assertContains(response, "Quizzes taken")
     assertContains(response, "Mastery by topic")
     assertContains(response, "Suspicious calls and messages")
-    assertContains(response, '<svg class="mastery-chart"')
+    assertContains(response, '<svg class="trend-chart"')
+    assertContains(response, "Your scores over time")
     summary = response.context["quizzes"][0]
     assert summary["best"].score > summary["latest"].score
 
