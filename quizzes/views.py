@@ -202,6 +202,7 @@ def attempt_detail(request, public_id):
             "correct_count": sum(answer.is_correct for answer in answers),
             "total": len(answers),
             "only_mistakes": shown is not answers,
+            "back_url": attempt.get_absolute_url(),
             **discernment_context(attempt, answers),
             **certainty.result_figures(answers, cbm=attempt.uses_cbm),
         },
@@ -319,6 +320,8 @@ def render_question(request, attempt, answer, form=None, status=200, chosen=None
             "total": total,
             "is_last": answer.position == total,
             "show_feedback": show_feedback,
+            # "Learn more" pages link back to this feedback.
+            "back_url": question_url(attempt, answer.position, "feedback"),
         },
         status=status,
     )
