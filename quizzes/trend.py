@@ -10,7 +10,7 @@ from dataclasses import dataclass
 # The latest finished quiz attempts shown; older ones are in "Every attempt".
 POINTS = 12
 WIDTH, HEIGHT = 360, 200
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 24, 32
+LEFT, RIGHT, TOP, BOTTOM = 52, 18, 24, 32
 
 
 @dataclass(frozen=True)

@@ -568,3 +568,17 @@ def test_chinese_feedback_has_no_space_between_sentences(client, examples):
     assert not re.search(r"。\s", cues) and "3" in cues
     english = client.get(f"/en/attempts/{attempt.public_id}/1/")
     assertContains(english, "red flags. You marked")
+
+
+def test_the_pooled_verdict_takes_the_same_queries_however_many_attempts(client, db):
+    from .factories import count_queries
+
+    def result_queries():
+        latest = Attempt.objects.latest("started_at")
+        return count_queries(lambda: client.get(f"/en/attempts/{latest.public_id}/"))
+
+    finish_with(client, make_quiz(slug="pool-0"), [(True, True), (False, False)])
+    few = result_queries()
+    for n in range(1, 4):
+        finish_with(client, make_quiz(slug=f"pool-{n}"), [(True, True)] * 3)
+    assert result_queries() == few
