@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from quizzes import dashboard
 from quizzes.models import Quiz, Reading, learner_key
 from simulations.models import Simulation
 
@@ -34,6 +35,11 @@ SEARCH_MAX_TERMS = 8
 @require_safe
 @cache_public_page
 def home(request):
+    # A cookieless visitor has no progress and gets the cached page.
+    board = dashboard.for_learner(request.user, learner_key(request))
+    suggested = None
+    if board.has_progress:
+        suggested = board.suggest(Quiz.objects.visible_to(request.user))
     return render(
         request,
         "awareness/home.html",
@@ -41,6 +47,8 @@ def home(request):
             "case_studies": CaseStudy.objects.visible_to(request.user),
             "tips": PrecautionTip.objects.visible_to(request.user),
             "links": ChainLink.objects.visible_to(request.user),
+            "board": board,
+            "suggested": suggested,
         },
     )
 

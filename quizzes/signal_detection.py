@@ -1,6 +1,15 @@
 from dataclasses import dataclass
 from statistics import NormalDist
 
+from django.db.models import Count, Q
+
+# A learner is told they lean towards trusting or doubting only from answers
+# holding at least this many of each kind: from one to three items, c is
+# noise, and a learner would be called over-suspicious on a coin's toss.
+MIN_EACH_FOR_BIAS = 4
+# |c| below this is "neither too trusting nor too suspicious".
+BIAS_MARGIN = 0.25
+
 _z = NormalDist().inv_cdf
 
 
@@ -38,13 +47,24 @@ class Discernment:
 
     @property
     def judges_bias(self):
-        """True when both kinds were seen, so that a bias can be told.
+        """True when enough of both kinds were seen for a bias to be told.
 
         With only scams (or only legitimate messages), the corrected rate of
         the missing kind is 0.5 whatever the learner did, and c would blame
-        them for messages they never saw.
+        them for messages they never saw; with a few of each it is noise.
         """
-        return bool(self.scams and self.legits)
+        return self.scams >= MIN_EACH_FOR_BIAS and self.legits >= MIN_EACH_FOR_BIAS
+
+    @property
+    def leaning(self):
+        """Return "trusting", "suspicious" or "balanced", or None if untold."""
+        if not self.judges_bias:
+            return None
+        if self.bias > BIAS_MARGIN:
+            return "trusting"
+        if self.bias < -BIAS_MARGIN:
+            return "suspicious"
+        return "balanced"
 
     @property
     def misses(self):
@@ -76,3 +96,30 @@ def discernment(answers):
         if answer.question.kind == answer.question.Kind.SCAM_OR_LEGIT
         and answer.is_answered
     )
+
+
+def pooled(answers):
+    """Return the Discernment over a queryset of answers, in one query, or None.
+
+    For a learner's verdict on bias: every scam-or-legit answer they gave,
+    across attempts, rather than one attempt's handful.
+    """
+    verdicts = answers.filter(
+        answered_at__isnull=False,
+        question__kind="scam_or_legit",
+        question__is_scam__isnull=False,
+    )
+    scam, legit, right = (
+        Q(question__is_scam=True),
+        Q(question__is_scam=False),
+        Q(mark=1.0),
+    )
+    counts = verdicts.order_by().aggregate(
+        scams=Count("pk", filter=scam),
+        hits=Count("pk", filter=scam & right),
+        legits=Count("pk", filter=legit),
+        false_alarms=Count("pk", filter=legit & ~right),
+    )
+    if not counts["scams"] and not counts["legits"]:
+        return None
+    return Discernment(**counts)

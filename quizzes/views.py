@@ -24,9 +24,9 @@ from awareness.addresses import client_ip, network
 from awareness.page_cache import cache_public_page
 from awareness.throttle import hit, pseudonym, rate_limit, too_many_requests
 
-from . import confidence as certainty, review as review_cards
+from . import confidence as certainty, dashboard, review as review_cards
 from .forms import AnswerForm
-from .mastery import topic_mastery
+from .mastery import MIN_ANSWERS, overall, topic_mastery
 from .models import (
     Answer,
     Attempt,
@@ -39,7 +39,8 @@ from .models import (
     learner_key,
     learner_rows,
 )
-from .signal_detection import discernment
+from .signal_detection import MIN_EACH_FOR_BIAS, discernment, pooled
+from .trend import score_trend
 
 # A result with more answers than this folds them away behind a summary.
 ANSWERS_SHOWN_OPEN = 5
@@ -98,8 +99,17 @@ def learner_etag(request, *state):
 @require_safe
 @cache_public_page
 def quiz_list(request):
-    quizzes = Quiz.objects.visible_to(request.user).with_question_count()
-    return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes})
+    quizzes = list(Quiz.objects.visible_to(request.user).with_question_count())
+    board = dashboard.for_learner(request.user, learner_key(request))
+    return render(
+        request,
+        "quizzes/quiz_list.html",
+        {
+            "quizzes": board.annotate(quizzes),
+            "board": board,
+            "suggested": board.suggest(quizzes) if board.has_progress else None,
+        },
+    )
 
 
 @require_safe
@@ -212,7 +222,8 @@ def attempt_detail(request, public_id):
             "only_mistakes": shown is not answers,
             "answers_open": shown is not answers or len(shown) <= ANSWERS_SHOWN_OPEN,
             **what_next(request, attempt, answers),
-            "discernment": discernment(answers),
+            "back_url": attempt.get_absolute_url(),
+            **discernment_context(attempt, answers),
             **certainty.result_figures(answers, cbm=attempt.uses_cbm),
         },
     )
@@ -249,6 +260,28 @@ def what_next(request, attempt, answers):
         "next_quiz": next_quiz,
         "missed_pages": list(missed.values()),
         "due_reviews": due_reviews,
+    }
+
+
+def discernment_context(attempt, answers):
+    """Return this attempt's scam-or-legit counts, and the learner's pooled ones.
+
+    One query, and only when the attempt held a scam-or-legit item: the
+    bias verdict reads every answer of the attempt's learner.
+    """
+    counts = discernment(answers)
+    if counts is None:
+        return {"discernment": None}
+    if attempt.user_id:
+        mine = Q(attempt__user_id=attempt.user_id)
+    elif attempt.learner_key:
+        mine = Q(attempt__user=None, attempt__learner_key=attempt.learner_key)
+    else:
+        mine = Q(attempt=attempt)
+    return {
+        "discernment": counts,
+        "pooled_discernment": pooled(Answer.objects.filter(mine)),
+        "min_each": MIN_EACH_FOR_BIAS,
     }
 
 
@@ -375,6 +408,8 @@ def render_question(
             "total": total,
             "is_last": answer.position == total,
             "show_feedback": show_feedback,
+            # "Learn more" pages link back to this feedback.
+            "back_url": question_url(attempt, answer.position, "feedback"),
         },
         status=status,
     )
@@ -513,14 +548,24 @@ def progress(request):
         .only("mark", "question__topic")
         .order_by("-answered_at")[:MASTERY_ANSWERS]
     )
+    mastery = topic_mastery(answers) if attempts else []
     return render(
         request,
         "quizzes/progress.html",
         {
             "attempts": attempts,
             "quizzes": list(quizzes.values()),
-            "mastery": topic_mastery(answers) if attempts else [],
+            "mastery": mastery,
+            "overall": overall(mastery),
+            "min_answers": MIN_ANSWERS,
+            "trend": score_trend(attempts),
             "calibration": learner_calibration(attempts),
+            "discernment": (
+                pooled(Answer.objects.filter(attempt__in=[a.pk for a in attempts]))
+                if attempts
+                else None
+            ),
+            "min_each": MIN_EACH_FOR_BIAS,
             "readings": Reading.objects.for_learner(
                 request.user, learner_key(request)
             ).select_related("case_study", "tip"),

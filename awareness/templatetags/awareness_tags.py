@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 
+from awareness import back_link as back_links
 from awareness.languages import bcp47, site_languages
 from awareness.rendering import link_hotlines, render_markdown
 from quizzes.review import utc_offset_label
@@ -182,3 +183,16 @@ def share_image_url(kind="home", slug=""):
     if kind == "home" or not slug:
         return settings.SITE_URL + reverse("share_image_home")
     return settings.SITE_URL + reverse("share_image", args=[kind, slug])
+
+
+@register.simple_tag(takes_context=True)
+def back_link(context):
+    """Return (url, label) of the validated ?back= of this page, or None."""
+    request = context.get("request")
+    return request and back_links.back_link(request)
+
+
+@register.filter
+def with_back(url, back):
+    """Add ?back= to a teaching page's URL, so that it offers a way back."""
+    return back_links.with_back(url, back)

@@ -9,6 +9,7 @@ URL appears that the tour does not visit.
 
 import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -215,6 +216,16 @@ def _build_tour():
     learner.get(case_study.get_absolute_url())
     learner.get(tip.get_absolute_url())
     add("progress", "quizzes:progress", who="learner")
+    add("home, with progress", "home", who="learner")
+    add("quizzes, with progress", "quizzes:quiz_list", who="learner")
+    back = reverse("quizzes:question", args=[finished.public_id, 1])
+    add(
+        "tip, opened from feedback",
+        "tip_detail",
+        tip.slug,
+        who="learner",
+        query="?" + urlencode({"back": f"{back}#feedback"}),
+    )
     add("your data, anonymous", "accounts:my_data", who="learner")
     add("forget me", "accounts:forget", who="learner")
 

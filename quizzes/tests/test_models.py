@@ -331,3 +331,21 @@ def test_the_migration_keeps_exactly_the_controlled_list_of_misconceptions():
     migration = importlib.import_module("quizzes.migrations.0011_practice_bank")
     assert set(Misconception.values) == migration.SLUGS
     assert 15 <= len(Misconception.values) <= 25
+
+
+@pytest.mark.parametrize(("count", "legit_share"), [(2, 1), (4, 2), (6, 3), (8, 4)])
+def test_a_draw_of_n_keeps_the_quizs_share_of_legit_items(db, count, legit_share):
+    import random
+
+    from quizzes.models import draw_questions, is_legit_item
+
+    quiz = make_quiz(slug=f"share-{count}")
+    # Half of the quiz is legit items: half of every draw is too.
+    questions = [
+        make_question(quiz, kind="scam_or_legit", is_scam=is_scam)
+        for is_scam in [False] * 5 + [True] * 3
+    ] + [make_question(quiz) for _ in range(2)]
+    for seed in range(50):
+        drawn = draw_questions(questions, count, random.Random(seed))
+        assert len(set(drawn)) == count
+        assert sum(is_legit_item(q) for q in drawn) == legit_share, seed

@@ -26,3 +26,22 @@ def test_calling_everything_a_scam_shows_as_suspicious():
     assert everything.bias < 0
     trusting = Discernment(hits=0, scams=4, false_alarms=0, legits=2)
     assert trusting.bias > 0
+
+
+@pytest.mark.parametrize(
+    ("scams", "legits", "told"),
+    [(6, 0, False), (0, 6, False), (3, 4, False), (4, 3, False), (4, 4, True)],
+)
+def test_a_bias_is_told_only_from_four_of_each_kind(scams, legits, told):
+    # All scams caught, every genuine message doubted: c is well below 0,
+    # yet a learner who saw no genuine message must never hear it.
+    d = Discernment(hits=scams, scams=scams, false_alarms=legits, legits=legits)
+    assert d.judges_bias is told
+    assert d.leaning == ("suspicious" if told else None)
+
+
+def test_leanings():
+    trusting = Discernment(hits=1, scams=5, false_alarms=0, legits=5)
+    balanced = Discernment(hits=4, scams=5, false_alarms=1, legits=5)
+    assert trusting.leaning == "trusting"
+    assert balanced.leaning == "balanced"

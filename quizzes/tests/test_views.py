@@ -95,10 +95,10 @@ def test_a_learner_takes_a_quiz_from_start_to_result(client, quiz):
     assert attempt.score == pytest.approx(100 * (1 + 0 + 0 + 0.5) / 4, abs=0.1)
     assertContains(result, "Not passed yet")
     assertContains(result, "1 of 4 questions fully right")
-    assertContains(result, "You called 1 of 1 genuine message a scam.")
+    assertContains(result, "You doubted 1 of 1 genuine message.")
     # One genuine message and no scam: no bias can be told (content.md, 2).
     assertNotContains(result, "d′")
-    assertContains(result, "This attempt held no scam")
+    assertContains(result, "so far they hold 0 and 1.")
     assertContains(result, "Try again")
     mistakes = client.get(f"/en/attempts/{attempt.public_id}/?show=mistakes")
     assertContains(mistakes, "Your mistakes")
@@ -370,9 +370,10 @@ def test_query_counts_do_not_grow_with_the_quiz(client):
         # query while there are none, as here).
         "result": 11,
         # One for the calibration chart (rated answers counted per level),
+        # one for scams caught and genuine messages doubted, pooled,
         # two for the simulations section (its runs, and their state in
         # the ETag).
-        "progress": 9,
+        "progress": 10,
     }
 
 
@@ -457,7 +458,8 @@ def test_progress_shows_best_latest_and_mastery(client, quiz):
     assertContains(response, "Quizzes taken")
     assertContains(response, "Mastery by topic")
     assertContains(response, "Suspicious calls and messages")
-    assertContains(response, '<svg class="mastery-chart"')
+    assertContains(response, '<svg class="trend-chart"')
+    assertContains(response, "Your scores over time")
     summary = response.context["quizzes"][0]
     assert summary["best"].score > summary["latest"].score
 
@@ -513,8 +515,10 @@ def test_red_flag_feedback_counts_cues(client, quiz):
     answer(client, attempt, 3, "Legit")
     answer(client, attempt, 4, "tap http://refund.example ", " today.")
     response = client.get(f"/en/attempts/{attempt.public_id}/4/")
-    assertContains(response, "You found 1 of 2 red flags.")
-    assertContains(response, "You marked 1 harmless part as a red flag.")
+    assertContains(
+        response,
+        "You found 1 of 2 red flags. You marked 1 harmless part as a red flag.",
+    )
 
 
 ALL_CLEAR = (("Your parcel is in locker 12. ", False), ("Pickup code 4821.", False))
