@@ -171,6 +171,10 @@ def attempt_detail(request, public_id):
         if position is not None:
             return redirect(question_url(attempt, position))
         return render(request, "quizzes/attempt_finish.html", {"attempt": attempt})
+    if attempt.is_check:
+        # A check's result belongs with its track, which reads it before and
+        # after: the track app shows it.
+        return redirect("tracks:check_result", public_id=attempt.public_id)
     answers = (
         attempt.answers.select_related(*TEACHING)
         .defer(*TEACHING_TEXTS)
@@ -440,7 +444,7 @@ def unfinished_review(request):
     return (
         learner_attempts(request)
         .unfinished()
-        .filter(quiz=None, started_at__gte=since)
+        .filter(quiz=None, is_check=False, started_at__gte=since)
         .first()
     )
 

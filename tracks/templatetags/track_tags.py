@@ -1,0 +1,67 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from quizzes.models import learner_key, learner_rows
+
+from .. import charts
+from ..checks import learner_tracks as tracks_of
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def learner_tracks(context):
+    """Return the tracks the page's learner has started, for home and progress.
+
+    The pages include their tracks section from its own template, so their
+    views need not know about tracks. A visitor with no progress costs no
+    query.
+    """
+    request = context["request"]
+    key = learner_key(request)
+    if learner_rows(request.user, key) is None:
+        return []
+    return [entry for entry in tracks_of(request.user, key) if entry.started]
+
+
+def percent(count, total):
+    return 100 * count / total if total else 0
+
+
+@register.simple_tag
+def track_charts(entry):
+    """Return the score chart and the discernment chart of a LearnerTrack."""
+    slug = entry.track.slug
+    scores = charts.chart(
+        [
+            (result.label, result.score, f"{result.score:.0f}%")
+            for result in entry.stages
+        ],
+        f"scores-{slug}",
+    )
+    rows = []
+    for result in (entry.results.get("pre"), entry.results.get("post")):
+        found = result and result.discernment
+        if not found:
+            continue
+        when = _("before") if result.stage == "pre" else _("after")
+        if found.scams:
+            rows.append(
+                (
+                    _("Scams caught, %(when)s") % {"when": when},
+                    percent(found.hits, found.scams),
+                    f"{found.hits}/{found.scams}",
+                )
+            )
+        if found.legits:
+            rows.append(
+                (
+                    _("Genuine doubted, %(when)s") % {"when": when},
+                    percent(found.false_alarms, found.legits),
+                    f"{found.false_alarms}/{found.legits}",
+                )
+            )
+    return {
+        "scores": scores,
+        "discernment": charts.chart(rows, f"discernment-{slug}") if rows else None,
+    }
