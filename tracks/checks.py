@@ -79,15 +79,19 @@ def choose_first(families, seen, rng, size=CHECK_SIZE):
 def choose_parallel(families, earlier, used, seen, rng):
     """Return one variant of each family of ``earlier``, another where it can.
 
-    ``used`` are the questions earlier checks asked: a family with another
-    variant gives that, preferring one the learner has not answered.
+    ``earlier`` is the latest check's questions, ``used`` those of every
+    earlier check: a family with another variant gives one no check asked,
+    preferring one the learner has not answered, else one the latest check
+    did not ask.
     """
     chosen = []
     for question in earlier:
         variants = families.get(family_key(question)) or [question]
         fresh = [q for q in variants if q.pk not in used]
         unseen = [q for q in fresh if q.pk not in seen]
-        chosen.append(rng.choice(unseen or fresh or variants))
+        # Every variant asked already: at least not the one asked last.
+        other = [q for q in variants if q.pk != question.pk]
+        chosen.append(rng.choice(unseen or fresh or other or variants))
     rng.shuffle(chosen)
     return chosen
 
@@ -113,7 +117,8 @@ def start_check(*, track, stage, user, learner_key, language=""):
         for check in earlier
     }
     used = {q.pk for questions in asked.values() for q in questions}
-    base = asked.get(Stage.POST) or asked.get(Stage.PRE)
+    # The latest check: checks are read oldest first.
+    base = list(asked.values())[-1] if asked else None
     if stage == Stage.PRE or not base:
         questions = choose_first(families, seen, rng)
         if not questions:

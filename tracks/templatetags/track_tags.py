@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quizzes.models import learner_key, learner_rows
@@ -65,3 +66,14 @@ def track_charts(entry):
         "scores": scores,
         "discernment": charts.chart(rows, f"discernment-{slug}") if rows else None,
     }
+
+
+@register.simple_tag(takes_context=True)
+def home_tracks(context):
+    """Return (track entry, check offered) for tracks still to act on."""
+    now = timezone.now()
+    return [
+        (entry, offer)
+        for entry in learner_tracks(context)
+        if (offer := entry.offer(now)) or entry.in_progress
+    ]
