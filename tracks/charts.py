@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 # Fills that differ in shape, not only in hue.
 PATTERNS = ("solid", "hatch", "dots", "cross")
-LABEL_WIDTH, BAR_WIDTH, ROW, GAP = 150, 200, 28, 8
+LABEL_WIDTH, BAR_WIDTH, ROW, GAP = 180, 200, 28, 8
 
 
 @dataclass(frozen=True)

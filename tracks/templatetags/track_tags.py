@@ -40,16 +40,20 @@ def track_charts(entry):
         ],
         f"scores-{slug}",
     )
+    labels = {
+        "pre": (_("Scams caught, before"), _("Genuine doubted, before")),
+        "post": (_("Scams caught, after"), _("Genuine doubted, after")),
+    }
     rows = []
-    for result in (entry.results.get("pre"), entry.results.get("post")):
+    for stage, (caught, doubted) in labels.items():
+        result = entry.results.get(stage)
         found = result and result.discernment
         if not found:
             continue
-        when = _("before") if result.stage == "pre" else _("after")
         if found.scams:
             rows.append(
                 (
-                    _("Scams caught, %(when)s") % {"when": when},
+                    caught,
                     percent(found.hits, found.scams),
                     f"{found.hits}/{found.scams}",
                 )
@@ -57,7 +61,7 @@ def track_charts(entry):
         if found.legits:
             rows.append(
                 (
-                    _("Genuine doubted, %(when)s") % {"when": when},
+                    doubted,
                     percent(found.false_alarms, found.legits),
                     f"{found.false_alarms}/{found.legits}",
                 )
