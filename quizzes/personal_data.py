@@ -51,7 +51,6 @@ def held(*, user, learner_key):
         ).count(),
         "passed_on_links": _challenges().objects.for_learner(user, learner_key).count(),
         "simulation_runs": _runs().objects.for_learner(user, learner_key).count(),
-        "track_checks": _track_checks().objects.for_learner(user, learner_key).count(),
     }
 
 

@@ -409,7 +409,7 @@ def progress(request):
     attempts = list(learner_attempts(request).select_related("quiz"))
     quizzes = {}
     for attempt in attempts:
-        if attempt.is_finished and not attempt.is_review:
+        if attempt.is_finished and attempt.quiz_id is not None:
             summary = quizzes.setdefault(
                 attempt.quiz, {"quiz": attempt.quiz, "latest": attempt, "best": attempt}
             )

@@ -84,10 +84,8 @@ def check_start(request, slug):
 @require_safe
 def check_result(request, public_id):
     attempt = get_attempt(request, public_id)
-    check = get_object_or_404(
-        TrackCheck.objects.select_related("track"), attempt=attempt
-    )
-    if not attempt.is_finished:
+    check = TrackCheck.objects.select_related("track").filter(attempt=attempt).first()
+    if check is None or not attempt.is_finished:
         return redirect(attempt)
     right = attempt.answers.filter(mark=1.0).count()
     messages.success(

@@ -83,3 +83,13 @@ def test_the_chinese_track_page_is_translated(client):
     page = client.get(f"/zh-hans/tracks/{track.slug}/")
     assertContains(page, "做前测")
     assertContains(page, "学习路线")
+
+
+def test_a_check_is_no_quiz_on_my_progress(client):
+    track = track_with_families()
+    _response, pre = start_check(client, track, Stage.PRE)
+    answer_all(client, pre)
+    page = client.get(reverse("quizzes:progress"))
+    assert [summary["quiz"] for summary in page.context["quizzes"]] == []
+    assertContains(page, "Knowledge check")
+    assertContains(page, "before the track")
