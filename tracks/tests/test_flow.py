@@ -83,7 +83,7 @@ def test_a_learner_takes_every_check_and_sees_what_they_show(client):
     for symbol in ("d′", "d&#x27;", "bias c"):
         assertNotContains(page, symbol)
     # Not due yet: neither offered at home nor startable.
-    assertNotContains(client.get(home), "a check of what you remember is due")
+    assertNotContains(client.get(home), "a check of what you remember is due.")
     early = client.post(
         reverse("tracks:check_start", args=[track.slug]), {"stage": Stage.WEEK}
     )
@@ -92,18 +92,18 @@ def test_a_learner_takes_every_check_and_sees_what_they_show(client):
 
     # A week on, the home page offers the 7-day check.
     move_post_check_back(track, 8)
-    assertContains(client.get(home), "a check of what you remember is due")
+    assertContains(client.get(home), "a check of what you remember is due.")
     _response, week = start_check(client, track, Stage.WEEK)
     assert families_of(week) == families_of(pre)
     assert not questions_of(week) & questions_of(post)
     # One of the six forgotten.
     missed = next(iter(questions_of(week)))
     answer_all(client, week, right=lambda question: question.pk != missed)
-    assertNotContains(client.get(home), "a check of what you remember is due")
+    assertNotContains(client.get(home), "a check of what you remember is due.")
 
     # A month on, the 30-day check.
     move_post_check_back(track, 31)
-    assertContains(client.get(home), "a check of what you remember is due")
+    assertContains(client.get(home), "a check of what you remember is due.")
     _response, month = start_check(client, track, Stage.MONTH)
     answer_all(client, month)
     page = client.get(track.get_absolute_url())
