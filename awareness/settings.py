@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "certificates",
     "challenges",
     "simulations",
+    "tracks",
     "accounts",
     "staff",
     # The admin with the staff dashboard (staff.sites.StaffAdminSite).

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from quizzes.models import Quiz
 from simulations.models import Simulation
+from tracks.models import Track
 
 from .models import CaseStudy, Guide, PrecautionTip
 
@@ -37,6 +38,7 @@ class PageSitemap(PublicSitemap):
             "tip_list",
             "quizzes:quiz_list",
             "simulations:list",
+            "tracks:track_list",
             "about",
             "privacy",
         ]
@@ -65,4 +67,5 @@ SITEMAPS = {
     "guides": ContentSitemap(Guide),
     "quizzes": ContentSitemap(Quiz),
     "simulations": ContentSitemap(Simulation),
+    "tracks": ContentSitemap(Track),
 }

@@ -43,6 +43,7 @@ urlpatterns = [
         path("manifest.webmanifest", views.manifest, name="manifest"),
         path("", include("quizzes.urls")),
         path("", include("simulations.urls")),
+        path("", include("tracks.urls")),
         path("", include("certificates.urls")),
         path("", include("challenges.urls")),
         path("accounts/", include("accounts.urls")),

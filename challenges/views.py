@@ -22,7 +22,7 @@ def learner_challenges(request):
 @rate_limit(per_client="challenge", per_network="challenge-ip")
 def create(request, public_id):
     attempt = get_attempt(request, public_id)
-    if attempt.is_review or not attempt.is_finished:
+    if attempt.quiz_id is None or not attempt.is_finished:
         messages.info(request, _("Finish the quiz first, then pass it on."))
         return redirect(attempt)
     form = ChallengeForm(request.POST)

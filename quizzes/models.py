@@ -735,7 +735,9 @@ class AttemptQuerySet(LearnerQuerySet):
             )
         return attempt
 
-    def start_review(self, *, user, learner_key, questions, language=""):
+    def start_review(
+        self, *, user, learner_key, questions, language="", is_check=False
+    ):
         """Start a review attempt over the given questions, in this order.
 
         The order is the session's (quizzes.review_session interleaves
@@ -749,6 +751,7 @@ class AttemptQuerySet(LearnerQuerySet):
                 learner_key=learner_key,
                 seed=seed,
                 language=language,
+                is_check=is_check,
             )
             Answer.objects.bulk_create(
                 Answer(attempt=attempt, question=question, position=position)
@@ -770,8 +773,11 @@ class Attempt(LearnerOwned):
         blank=True,
         related_name="attempts",
         verbose_name=_("quiz"),
-        help_text=_("Empty for a review."),
+        help_text=_("Empty for a review or a track's check."),
     )
+    # A track's pre-, post- or delayed check (tracks.TrackCheck says which):
+    # answered and graded like a quiz, but over items of several quizzes.
+    is_check = models.BooleanField(_("track check"), default=False, editable=False)
     seed = models.PositiveIntegerField(editable=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
@@ -798,14 +804,19 @@ class Attempt(LearnerOwned):
 
     @property
     def is_review(self):
-        return self.quiz_id is None
+        return self.quiz_id is None and not self.is_check
 
     @property
     def title(self):
+        if self.is_check:
+            return _("Knowledge check")
         return self.quiz.title if self.quiz else _("Review")
 
     @property
     def gives_immediate_feedback(self):
+        # A check measures: feedback on one item would teach the next.
+        if self.is_check:
+            return False
         return self.is_review or self.quiz.feedback == Quiz.Feedback.IMMEDIATE
 
     @property
@@ -814,18 +825,18 @@ class Attempt(LearnerOwned):
 
     def passed(self):
         """Return True if the finished attempt reached the quiz's pass mark."""
-        if self.is_review or self.score is None:
+        if self.quiz_id is None or self.score is None:
             return False
         return self.score >= self.quiz.pass_mark
 
     @property
     def uses_cbm(self):
-        return not self.is_review and self.quiz.certainty_based_marking
+        return self.quiz_id is not None and self.quiz.certainty_based_marking
 
     def shuffled_choices(self, question):
         """Return the question's options in this attempt's stable order."""
         choices = list(question.choices.all())
-        shuffle = self.is_review or self.quiz.shuffle_choices
+        shuffle = self.quiz_id is None or self.quiz.shuffle_choices
         if shuffle and not question.keeps_option_order:
             random.Random(f"{self.seed}-{question.pk}").shuffle(choices)
         return choices

@@ -32,6 +32,14 @@ def _runs():
     return Run
 
 
+def _track_checks():
+    # Tracks build on the quizzes: a check is an attempt, claimed and erased
+    # with the learner's attempts, and listed here so the export says so.
+    from tracks.models import TrackCheck
+
+    return TrackCheck
+
+
 def held(*, user, learner_key):
     """Return how many rows of each kind the quizzes hold about one learner."""
     return {
@@ -135,7 +143,22 @@ def export(*, user, learner_key):
         .prefetch_related("turns__step", "turns__choice")
         .order_by("started_at")
     )
+    checks = (
+        _track_checks()
+        .objects.for_learner(user, learner_key)
+        .select_related("track", "attempt")
+        .order_by("attempt__started_at")
+    )
     return {
+        "track_checks": [
+            {
+                "attempt": str(check.attempt.public_id),
+                "track": check.track.title,
+                "track_slug": check.track.slug,
+                "stage": check.stage,
+            }
+            for check in checks
+        ],
         "simulation_runs": [
             {
                 "id": str(run.public_id),
@@ -168,6 +191,7 @@ def export(*, user, learner_key):
                 "quiz": attempt.quiz.title if attempt.quiz else None,
                 "quiz_slug": attempt.quiz.slug if attempt.quiz else None,
                 "review_of_mistakes": attempt.is_review,
+                "track_check": attempt.is_check,
                 "language": attempt.language,
                 "started_at": attempt.started_at,
                 "finished_at": attempt.completed_at,

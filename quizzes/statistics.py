@@ -633,6 +633,7 @@ def load_rows(quiz):
     reviews = dict(
         Answer.objects.filter(
             attempt__quiz__isnull=True,
+            attempt__is_check=False,
             question__quiz=quiz,
             answered_at__isnull=False,
         )

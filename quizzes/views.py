@@ -199,6 +199,10 @@ def attempt_detail(request, public_id):
         if position is not None:
             return redirect(question_url(attempt, position))
         return render(request, "quizzes/attempt_finish.html", {"attempt": attempt})
+    if attempt.is_check:
+        # A check's result belongs with its track, which reads it before and
+        # after: the track app shows it.
+        return redirect("tracks:check_result", public_id=attempt.public_id)
     answers = (
         attempt.answers.select_related(*TEACHING)
         .defer(*TEACHING_TEXTS)
@@ -534,7 +538,7 @@ def progress(request):
     attempts = list(learner_attempts(request).select_related("quiz"))
     quizzes = {}
     for attempt in attempts:
-        if attempt.is_finished and not attempt.is_review:
+        if attempt.is_finished and attempt.quiz_id is not None:
             summary = quizzes.setdefault(
                 attempt.quiz, {"quiz": attempt.quiz, "latest": attempt, "best": attempt}
             )
@@ -579,7 +583,7 @@ def unfinished_review(request):
     return (
         learner_attempts(request)
         .unfinished()
-        .filter(quiz=None, started_at__gte=since)
+        .filter(quiz=None, is_check=False, started_at__gte=since)
         .first()
     )
 

@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from awareness.models import CaseStudy, ChainLink, Guide, PrecautionTip
 from quizzes.models import Quiz, ReviewCalendar
 from simulations.models import Run, Simulation
+from tracks.models import Track
 
 
 def patterns(resolver=None, prefix="", namespace=""):
@@ -58,7 +59,15 @@ def candidates(*, user, attempt):
     objects = [obj for obj in objects if obj is not None]
     slugs = [
         obj.slug
-        for model in (CaseStudy, PrecautionTip, Guide, ChainLink, Quiz, Simulation)
+        for model in (
+            CaseStudy,
+            PrecautionTip,
+            Guide,
+            ChainLink,
+            Quiz,
+            Simulation,
+            Track,
+        )
         for obj in model.objects.all()[:1]
     ]
     from certificates.models import Certificate

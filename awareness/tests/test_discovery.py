@@ -60,14 +60,16 @@ def test_sitemap_lists_the_public_pages_and_only_published_content(client):
 def test_sitemap_queries_do_not_grow_with_content(client, django_assert_num_queries):
     make_case_study()
     sitemap_locations(client)
-    # Four, and one more since the simulations joined the sitemap.
-    with django_assert_num_queries(5):
+    # Four, one more since the simulations joined the sitemap, and one for
+    # the tracks.
+    with django_assert_num_queries(6):
         sitemap_locations(client)
     for _ in range(5):
         make_case_study()
         make_tip()
-    # Four, and one more since the simulations joined the sitemap.
-    with django_assert_num_queries(5):
+    # Four, one more since the simulations joined the sitemap, and one for
+    # the tracks.
+    with django_assert_num_queries(6):
         assert len(sitemap_locations(client)) > 10
 
 

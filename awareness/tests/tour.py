@@ -290,6 +290,21 @@ def _build_tour():
     safe = min(paths.values(), key=len)
     play_simulation(learner, simulation, safe)
     add("progress with simulations", "quizzes:progress", who="learner")
+
+    # Tracks: a learner of their own, who takes a track's pre-check.
+    from tracks.models import Track
+
+    track = Track.objects.published().first()
+    add("track list", "tracks:track_list")
+    add("track", "tracks:track_detail", track.slug)
+    tracker = tour.clients["tracker"] = Client()
+    tracker.post(reverse("tracks:check_start", args=[track.slug]), {"stage": "pre"})
+    check = Attempt.objects.latest("started_at")
+    add("check question", "quizzes:question", check.public_id, 1, who="tracker")
+    take(tracker, check)
+    add("track with a check taken", "tracks:track_detail", track.slug, who="tracker")
+    add("home with a track", "home", who="tracker")
+    add("progress with a track", "quizzes:progress", who="tracker")
     return tour
 
 
@@ -317,6 +332,9 @@ NOT_PAGES = {
     "quizzes:review_start",
     "simulations:start",
     "simulations:choose",
+    "tracks:check_start",
+    # Redirects a finished check to its track.
+    "tracks:check_result",
     "certificates:issue",
     "challenges:create",
     "challenges:delete",

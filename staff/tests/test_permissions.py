@@ -33,6 +33,8 @@ CONTENT_MODELS = (
     "simulations.step",
     "simulations.ending",
     "simulations.choice",
+    "tracks.track",
+    "tracks.trackquiz",
 )
 
 
@@ -65,6 +67,9 @@ def test_analysts_hold_read_only_quizzes_and_statistics_only():
         "simulations.view_ending",
         "simulations.view_choice",
         "simulations.view_simulation_statistics",
+        "tracks.view_track",
+        "tracks.view_trackquiz",
+        "tracks.view_track_statistics",
     }
 
 

@@ -31,6 +31,7 @@ from simulations.models import (
     Simulation,
     Step,
 )
+from tracks.models import Track, TrackQuiz
 
 DEFAULT_PATH = Path(settings.BASE_DIR) / "awareness" / "content"
 
@@ -73,6 +74,7 @@ FIELDS = {
         "last_verified",
     ),
     Simulation: ("title", "summary", "order", "last_verified"),
+    Track: ("title", "summary", "position"),
 }
 STEP_FIELDS = (
     "narration",
@@ -256,6 +258,10 @@ class Command(BaseCommand):
             entry = self.read(file)
             self.check_simulation(file, entry)
             self.load(Simulation, entry)
+        # Optional, like the simulations: a folder without tracks loads.
+        if (path / "tracks.toml").exists():
+            for entry in self.read(path / "tracks.toml").get("track", []):
+                self.load(Track, entry)
 
     def read(self, file):
         try:
@@ -446,6 +452,9 @@ class Command(BaseCommand):
     def load_relations(self, item, entry):
         if isinstance(item, Source):
             return
+        if isinstance(item, Track):
+            self.load_track_quizzes(item, entry)
+            return
         item.sources.set(self.lookup(self.sources, entry.get("sources", []), item))
         if isinstance(item, CaseStudy):
             item.tips.set(self.lookup(self.tips, entry.get("tips", []), item))
@@ -471,6 +480,20 @@ class Command(BaseCommand):
                 )
                 for order, role in enumerate(entry.get("roles", []), start=1)
             )
+
+    def load_track_quizzes(self, track, entry):
+        slugs = entry.get("quizzes", [])
+        quizzes = {quiz.slug: quiz for quiz in Quiz.objects.filter(slug__in=slugs)}
+        missing = [slug for slug in slugs if slug not in quizzes]
+        if missing:
+            raise CommandError(
+                f"Track “{track.slug}” refers to unknown quizzes {', '.join(missing)}."
+            )
+        track.steps.all().delete()
+        TrackQuiz.objects.bulk_create(
+            TrackQuiz(track=track, quiz=quizzes[slug], position=position)
+            for position, slug in enumerate(slugs, start=1)
+        )
 
     def create_valid(self, rows):
         rows = list(rows)
