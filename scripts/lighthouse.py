@@ -11,7 +11,9 @@ passed on, a simulation's step and debrief, review and progress), and runs
 Lighthouse (from node_modules/, in Debian's Chromium) with the mobile and
 desktop presets. Exits non-zero when a score is below --min-score, or below
 --min-performance for performance (default: --min-score), which a loaded
-machine's timings sway. `make lighthouse` runs it.
+machine's timings sway. Pages kept out of search engines (NOINDEX_PAGES)
+must fail is-crawlable; their SEO score is that of the other SEO audits.
+`make lighthouse` runs it.
 """
 
 import argparse
@@ -64,6 +66,11 @@ PAGES = (
     "sign-in",
     "sign-up",
 )
+# Kept out of search engines on purpose: a certificate, its check and a link
+# passed on (<meta name=robots content=noindex>), search results (robots.txt:
+# endless and thin). Lighthouse's is-crawlable audit must fail there, and
+# their SEO score is that of the category's other audits, which must pass.
+NOINDEX_PAGES = {"certificate", "verify", "challenge", "search"}
 # Pages about the learner the tour plays: sent with its session cookie.
 LEARNER_PAGES = {
     "question",
@@ -311,7 +318,7 @@ def play(base, urls, env):
 # Lighthouse.
 
 
-def lighthouse(url, preset, cookie, output):
+def lighthouse(url, preset, cookie, output, noindex=False):
     command = [
         str(LIGHTHOUSE),
         url,
@@ -321,6 +328,8 @@ def lighthouse(url, preset, cookie, output):
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags={CHROME_FLAGS}",
         "--max-wait-for-load=30000",
+        # Weighs nothing in any score and takes a second a run.
+        "--disable-full-page-screenshot",
     ]
     if preset == "desktop":
         command.append("--preset=desktop")
@@ -337,6 +346,23 @@ def lighthouse(url, preset, cookie, output):
     scores = {
         key: round(100 * report["categories"][key]["score"]) for key in CATEGORIES
     }
+    if noindex:
+        crawlable = report["audits"]["is-crawlable"]["score"]
+        if crawlable != 0:
+            raise SystemExit(f"{url} should tell search engines not to index it.")
+        refs = [
+            ref
+            for ref in report["categories"]["seo"]["auditRefs"]
+            if ref["id"] != "is-crawlable" and ref["weight"]
+        ]
+        scores["seo"] = round(
+            100
+            * sum(
+                ref["weight"] * (report["audits"][ref["id"]]["score"] or 0)
+                for ref in refs
+            )
+            / sum(ref["weight"] for ref in refs)
+        )
     lost = sorted(
         {
             ref["id"]
@@ -345,6 +371,7 @@ def lighthouse(url, preset, cookie, output):
             if ref["weight"]
             and report["audits"][ref["id"]]["score"] is not None
             and report["audits"][ref["id"]]["score"] < 1
+            and not (noindex and ref["id"] == "is-crawlable")
         }
     )
     return scores, lost
@@ -436,7 +463,9 @@ def main():
                     output = Path(folder) / f"{page}-{preset}.json"
                     url = urljoin(base, urls[page])
                     print(f"Lighthouse: {page} ({preset}) {url}", file=sys.stderr)
-                    scores, lost = lighthouse(url, preset, cookie, output)
+                    scores, lost = lighthouse(
+                        url, preset, cookie, output, noindex=page in NOINDEX_PAGES
+                    )
                     rows.append((page, preset, scores, lost))
         finally:
             server.terminate()
