@@ -343,8 +343,11 @@ def lighthouse(url, preset, cookie, output, noindex=False):
         if attempt == ATTEMPTS:
             raise SystemExit(f"Lighthouse failed {ATTEMPTS} times on {url}.")
     report = json.loads(Path(output).read_text())
+    # A category Lighthouse could not score (performance without a largest
+    # contentful paint, say) counts as 0, its reason among the audits lost.
     scores = {
-        key: round(100 * report["categories"][key]["score"]) for key in CATEGORIES
+        key: round(100 * (report["categories"][key]["score"] or 0))
+        for key in CATEGORIES
     }
     if noindex:
         crawlable = report["audits"]["is-crawlable"]["score"]
@@ -374,6 +377,15 @@ def lighthouse(url, preset, cookie, output, noindex=False):
             and not (noindex and ref["id"] == "is-crawlable")
         }
     )
+    # An error spoils many audits at once: name each error once.
+    errors = sorted(
+        {
+            audit["errorMessage"].rsplit("(", 1)[-1].rstrip(")")
+            for audit in report["audits"].values()
+            if audit.get("errorMessage")
+        }
+    )
+    lost += [f"could not score: {error}" for error in errors]
     return scores, lost
 
 
