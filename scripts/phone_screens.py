@@ -61,6 +61,8 @@ def shoot(base, out):
         save(desktop, "question-1280")
         answer_first(phone)
         save(phone, "feedback-390")
+        desktop.goto(phone.url)
+        save(desktop, "feedback-1280")
         while True:
             following = phone.get_by_role("link", name="Next question")
             if not following.count():

@@ -51,7 +51,11 @@
     var target = document.getElementById("feedback") ||
       body.querySelector("[autofocus]");
     if (target) {
-      target.focus();
+      // Focusing a section taller than the screen centres it, which hides
+      // its verdict above the fold; open it at its top, as the page load
+      // without JavaScript does (#feedback).
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "start" });
     }
     // Spoken a moment after the focus moves, so that the two do not clash.
     window.setTimeout(function () {

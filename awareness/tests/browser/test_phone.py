@@ -137,8 +137,18 @@ def test_a_question_and_its_feedback_fit_a_phone(
     assert_header_fits(page)
     next_link = page.get_by_role("link", name="Next question")
     expect(next_link).to_be_in_viewport()
-    # Opened at the feedback (the page scrolls there without JavaScript).
+    # Opened at the feedback (the page scrolls there without JavaScript),
+    # with its verdict in sight: right or not is the first thing read.
     assert_in_sight(page, ".quiz__next", at_top=False)
+    # The site scrolls smoothly: wait for the scroll to come to rest.
+    page.wait_for_function(
+        """() => {
+          const box = document.querySelector("#feedback [data-announce]")
+            .getBoundingClientRect();
+          return box.top >= 0 && box.bottom <= innerHeight;
+        }""",
+        timeout=3000,
+    )
     # A calm ring: the brand's colour, never the colour of an error.
     ring = (
         page.evaluate(
